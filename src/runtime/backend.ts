@@ -1,0 +1,79 @@
+/**
+ * The one interface every place that runs code implements: in-process (`async`), worker threads
+ * (`thread`), child processes (`process`), later remote machines.
+ *
+ * Design: a backend knows nothing about pools, jobs or retries. The scheduler owns a fixed number
+ * of slots and calls {@link WorkerBackend.run} with the slot a task holds; the backend maps slots to
+ * its workers (slot i runs on worker i). Code is found, not sent: a {@link FunctionRef} names a
+ * function that the worker imports itself, or carries the source of a lambda that a static check
+ * proved self-contained. Cancellation and timeouts arrive as an aborted `AbortSignal`; a backend
+ * that cannot interrupt user code (a busy thread or process) terminates its worker.
+ */
+import type { BackendKind } from '../events.js';
+import type { FunctionRef } from './function-ref.js';
+
+export type { BackendKind };
+
+/** How the worker calls the function. */
+export type CallMode =
+  /** `fn(input, ctx)` once. */
+  | 'call'
+  /** `input` is `{ items, offset }`: `fn(item, offset + i, ctx)` for each item, in order. */
+  | 'map';
+
+/** One unit of leaf work. */
+export interface TaskRequest {
+  fn: FunctionRef;
+  mode: CallMode;
+  input: unknown;
+  /** Values the user passed explicitly (`{ with: { threshold } }`), visible as `ctx.with`. */
+  with?: unknown;
+  /** Names the step or operator in every error and event, e.g. `step "chunk_3"`. */
+  label: string;
+  /** Move ArrayBuffers found in input and output instead of copying them (thread backend). */
+  transfer?: boolean;
+  /** `map` mode only: return one `{ ok, value | error }` per item instead of failing at the first. */
+  settle?: boolean;
+  /** 1 for the first try; visible as `ctx.attempt`. */
+  attempt?: number;
+}
+
+/** What `map` mode returns per item when `settle` is set. */
+export type ItemResult = { ok: true; value: unknown } | { ok: false; error: Error };
+
+/** Where and when a task ran, and what it returned. */
+export interface TaskOutcome {
+  value: unknown;
+  /** Epoch milliseconds, measured where the task ran. */
+  startedAt: number;
+  endedAt: number;
+}
+
+/** What the scheduler tells a backend about one run of a task. */
+export interface RunOptions {
+  /** The slot the task holds, 0 ≤ slot < `slots`. */
+  slot: number;
+  /** The scheduler's id of this task; nested submissions from inside it name it as their parent. */
+  taskId: number;
+  /** Aborted on cancellation or timeout; the reason is the error to reject with. */
+  signal: AbortSignal;
+}
+
+/** A task submitted from inside a running task (e.g. `parallelMap` inside a thread step). */
+export type NestedSubmitHandler = (parentTaskId: number, request: TaskRequest, signal: AbortSignal) => Promise<TaskOutcome>;
+
+export interface WorkerBackend {
+  readonly kind: BackendKind;
+  /** Number of slots (workers) this backend runs at once. */
+  readonly slots: number;
+  /**
+   * Checks before any work starts that every function can be found (imported or compiled) by a
+   * worker, starting the pool if needed. Rejects with an error naming the task label and the fix.
+   */
+  prepare(refs: ReadonlyArray<{ fn: FunctionRef; label: string }>, signal?: AbortSignal): Promise<void>;
+  run(request: TaskRequest, options: RunOptions): Promise<TaskOutcome>;
+  /** Installed by the scheduler so that work started inside a worker goes through it too. */
+  setNestedSubmitHandler(handler: NestedSubmitHandler): void;
+  /** Stops every worker; pending runs reject with `CancelledError`. */
+  close(): Promise<void>;
+}
