@@ -36,6 +36,8 @@ export interface TaskRequest {
   settle?: boolean;
   /** 1 for the first try; visible as `ctx.attempt`. */
   attempt?: number;
+  /** Which backend runs it, when the scheduler drives several (see `BackendSet`). Default: the backend's own kind. */
+  backend?: BackendKind;
 }
 
 /** What `map` mode returns per item when `settle` is set. */

@@ -1,0 +1,119 @@
+/**
+ * What `pipeline.run()` returns: the run's status and, per step, its status, output, error,
+ * attempts, timings and the backend and slot it ran on.
+ */
+import type { BackendKind } from '../events.js';
+import type { NodeStatus, RunStatus } from '../graph/index.js';
+import { PipelineFailedError } from './errors.js';
+import type { StepHandle } from './pipeline.js';
+
+/** One step's outcome. */
+export interface StepResult {
+  name: string;
+  status: NodeStatus;
+  output?: unknown;
+  error?: Error;
+  /** Attempts made (0 when the step never started). */
+  attempts: number;
+  /** Epoch milliseconds. */
+  startedAt?: number;
+  endedAt?: number;
+  durationMs?: number;
+  backend?: BackendKind;
+  slot?: number;
+  /** True when the output came from the step cache. */
+  cached?: boolean;
+  /** Why the step was skipped, cancelled or not run. */
+  reason?: string;
+}
+
+/** The outcome of one pipeline run. */
+export class PipelineResult {
+  readonly pipeline: string;
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  /** Per step, in declaration order. */
+  readonly steps: readonly StepResult[];
+  /** Every published output by name (step names and declared output names). */
+  readonly outputs: Readonly<Record<string, unknown>>;
+  /** The first failure, or the cancellation. */
+  readonly error: Error | undefined;
+
+  constructor(init: {
+    pipeline: string;
+    runId: string;
+    status: RunStatus;
+    startedAt: number;
+    endedAt: number;
+    steps: StepResult[];
+    outputs: Record<string, unknown>;
+    error?: Error | undefined;
+  }) {
+    this.pipeline = init.pipeline;
+    this.runId = init.runId;
+    this.status = init.status;
+    this.startedAt = init.startedAt;
+    this.endedAt = init.endedAt;
+    this.steps = init.steps;
+    this.outputs = init.outputs;
+    this.error = init.error;
+  }
+
+  /** Wall time of the run. */
+  get durationMs(): number {
+    return this.endedAt - this.startedAt;
+  }
+
+  /** True when every step succeeded or was skipped by a `when` condition. */
+  get ok(): boolean {
+    return this.status === 'succeeded';
+  }
+
+  /** One step's result by name. */
+  step(name: string | StepHandle): StepResult {
+    const key = typeof name === 'string' ? name : name.name;
+    const found = this.steps.find((s) => s.name === key);
+    if (!found) throw new PipelineFailedError(`pipeline "${this.pipeline}" has no step "${key}"; steps: ${this.steps.map((s) => s.name).join(', ')}`);
+    return found;
+  }
+
+  /** An output by name or step handle; throws when the run did not produce it. */
+  output<R>(name: string | StepHandle<R>): R {
+    const key = typeof name === 'string' ? name : name.name;
+    if (!(key in this.outputs)) {
+      const step = this.steps.find((s) => s.name === key);
+      const why = step ? `step "${key}" ${step.status}${step.reason ? ` (${step.reason})` : ''}` : `no step or output is named "${key}"`;
+      throw new PipelineFailedError(`pipeline "${this.pipeline}" has no output "${key}": ${why}`, { cause: step?.error });
+    }
+    return this.outputs[key] as R;
+  }
+
+  /** Throws the run's error (with every failed step named) unless it succeeded. */
+  assertSucceeded(): this {
+    if (this.ok) return this;
+    const failed = this.steps.filter((s) => s.status === 'failed').map((s) => `${s.name}: ${s.error?.message ?? 'failed'}`);
+    throw new PipelineFailedError(
+      `pipeline "${this.pipeline}" ${this.status}${failed.length ? `; failed steps — ${failed.join('; ')}` : ''}`,
+      { cause: this.error },
+    );
+  }
+
+  /** A JSON-friendly summary (errors as name, message and stack). */
+  toJSON(): Record<string, unknown> {
+    return {
+      pipeline: this.pipeline,
+      runId: this.runId,
+      status: this.status,
+      startedAt: new Date(this.startedAt).toISOString(),
+      endedAt: new Date(this.endedAt).toISOString(),
+      durationMs: this.durationMs,
+      steps: this.steps.map((s) => ({
+        ...s,
+        error: s.error ? { name: s.error.name, message: s.error.message, stack: s.error.stack } : undefined,
+      })),
+      outputs: this.outputs,
+    };
+  }
+}
