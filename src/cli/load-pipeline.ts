@@ -1,0 +1,29 @@
+/**
+ * Finds the pipeline a user module exports: its default export or an export named `pipeline`.
+ * TypeScript modules load through tsx, registered by the `weft` command before this runs.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UsageError } from '../errors.js';
+import { Pipeline } from '../pipeline/index.js';
+
+/** Imports `file` and returns its pipeline, or throws a `UsageError` saying what the module exports instead. */
+export async function loadPipeline(file: string): Promise<{ pipeline: Pipeline; path: string }> {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new UsageError(`Cannot run ${file}: no such file (looked at ${path})`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new UsageError(`Cannot load ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  for (const candidate of [mod.default, mod.pipeline]) {
+    if (candidate instanceof Pipeline) return { pipeline: candidate, path };
+  }
+  const exported = Object.keys(mod);
+  throw new UsageError(
+    `${file} does not export a pipeline: expected \`export default pipeline\` or \`export const pipeline = new Pipeline(…)\`; ` +
+      `it exports ${exported.length ? exported.map((e) => `\`${e}\``).join(', ') : 'nothing'}`,
+  );
+}
