@@ -14,3 +14,5 @@
 export { WeftError, UsageError, CancelledError, TimeoutError } from './errors.js';
 export { EventStream } from './events.js';
 export type { WeftEvent, RunEvent, NodeEvent, TaskEvent, BackendKind } from './events.js';
+export * from './pipeline/index.js';
+export { Engine, type EngineOptions } from './scheduler/engine.js';
