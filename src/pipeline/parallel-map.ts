@@ -22,11 +22,17 @@ import {
 } from '../runtime/index.js';
 import { Engine } from '../scheduler/engine.js';
 
-/** The context a `parallelMap` function receives; `with` holds the values passed in `options.with`. */
-export type MapContext<C> = Omit<TaskContext, 'with'> & { with: C };
+/**
+ * The context a `parallelMap` function receives: the task context plus the item's `index` in the
+ * input, and `with`, the values passed in `options.with`.
+ */
+export type MapContext<C> = Omit<TaskContext, 'with'> & { with: C; index: number };
 
-/** A function mapped over items: `fn(item, index, ctx)`. */
-export type MapFunction<T, R, C> = (item: T, index: number, ctx: MapContext<C>) => R | Promise<R>;
+/**
+ * A function mapped over items: `fn(item, ctx)`. The same shape as a step, so a function declared
+ * with `step()` can be mapped too.
+ */
+export type MapFunction<T, R, C> = (item: T, ctx: MapContext<C>) => R | Promise<R>;
 
 /** Options of {@link parallelMap}. */
 export interface ParallelMapOptions<C = undefined> {
@@ -59,7 +65,7 @@ type Submit = (request: TaskRequest, signal: AbortSignal) => Promise<TaskOutcome
  * @example
  * ```ts
  * const squares = await parallelMap((x: number) => x * x, [1, 2, 3], { maxWorkers: 2 });
- * const big = await parallelMap((x: number, _i, ctx) => x > ctx.with.threshold, values, { with: { threshold: 10 } });
+ * const big = await parallelMap((x: number, ctx) => x > ctx.with.threshold, values, { with: { threshold: 10 } });
  * ```
  */
 export function parallelMap<T, R, C = undefined>(
