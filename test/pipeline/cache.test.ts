@@ -28,12 +28,15 @@ describe('step cache', () => {
     expect(third.step('d').cached).toBeUndefined();
   });
 
-  it('reruns when the code of the step module changes', async () => {
+  it('reruns when code the step calls in its module changes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'weft-cache-code-'));
     const cacheDir = join(dir, 'cache');
     const srcIndex = pathToFileURL(join(import.meta.dirname, '../../src/index.ts')).href;
     const write = (body: string): void =>
-      writeFileSync(join(dir, 'mod.ts'), `import { step } from '${srcIndex}';\nexport const s = step('s', () => ${body});\n`);
+      writeFileSync(
+        join(dir, 'mod.ts'),
+        `import { step } from '${srcIndex}';\nfunction helper(): number { return ${body}; }\nexport const s = step('s', () => helper());\n`,
+      );
     const load = async (v: number): Promise<Step> => ((await import(`${pathToFileURL(join(dir, 'mod.ts')).href}?v=${v}`)) as { s: Step }).s;
     write('1');
     const p1 = new Pipeline('code');
