@@ -6,10 +6,18 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.js';
-import { Pipeline } from '../pipeline/index.js';
+import { Pipeline, type PipelineExecutor } from '../pipeline/index.js';
+
+/** What a pipeline module exports. */
+export interface LoadedPipeline {
+  pipeline: Pipeline;
+  /** The module's own `executor` export, used when no -j/--backend/--conf says otherwise. */
+  executor: PipelineExecutor | undefined;
+  path: string;
+}
 
 /** Imports `file` and returns its pipeline, or throws a `UsageError` saying what the module exports instead. */
-export async function loadPipeline(file: string): Promise<{ pipeline: Pipeline; path: string }> {
+export async function loadPipeline(file: string): Promise<LoadedPipeline> {
   const path = resolve(file);
   if (!existsSync(path)) throw new UsageError(`Cannot run ${file}: no such file (looked at ${path})`);
   let mod: Record<string, unknown>;
@@ -18,12 +26,17 @@ export async function loadPipeline(file: string): Promise<{ pipeline: Pipeline; 
   } catch (error) {
     throw new UsageError(`Cannot load ${file}: ${(error as Error).message}`, { cause: error });
   }
+  const executor = isExecutor(mod.executor) ? mod.executor : undefined;
   for (const candidate of [mod.default, mod.pipeline]) {
-    if (candidate instanceof Pipeline) return { pipeline: candidate, path };
+    if (Pipeline.isPipeline(candidate)) return { pipeline: candidate, executor, path };
   }
   const exported = Object.keys(mod);
   throw new UsageError(
     `${file} does not export a pipeline: expected \`export default pipeline\` or \`export const pipeline = new Pipeline(…)\`; ` +
       `it exports ${exported.length ? exported.map((e) => `\`${e}\``).join(', ') : 'nothing'}`,
   );
+}
+
+function isExecutor(value: unknown): value is PipelineExecutor {
+  return typeof value === 'object' && value !== null && typeof (value as PipelineExecutor).execute === 'function';
 }

@@ -86,8 +86,19 @@ export interface PipelineExecutor {
   execute(pipeline: Pipeline, options: RunOptions): Promise<PipelineResult>;
 }
 
+const BRAND = Symbol.for('weft.pipeline');
+
 /** A named DAG of steps. */
 export class Pipeline {
+  /**
+   * True for a pipeline from any copy of weft (a module may import weft through another path than
+   * the `weft` command that loads it, so `instanceof` is not enough).
+   */
+  static isPipeline(value: unknown): value is Pipeline {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
   readonly name: string;
   readonly #steps: PipelineStep[] = [];
   readonly #byName = new Map<string, PipelineStep>();

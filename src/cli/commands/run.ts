@@ -50,8 +50,9 @@ First Ctrl-C: stop starting steps, stop running ones, report. Second Ctrl-C: exi
 }
 
 async function runCommand(file: string, flags: RunFlags, io: CommandIO): Promise<number> {
-  const config = resolveConfig({ cwd: process.cwd(), cli: configFromFlags(flags) });
-  const { pipeline } = await loadPipeline(file);
+  const cliConf = configFromFlags(flags);
+  const config = resolveConfig({ cwd: process.cwd(), cli: cliConf });
+  const { pipeline, executor: moduleExecutor } = await loadPipeline(file);
   if (flags.dryRun) {
     io.stdout.write(describePlan(pipeline, undefined, config.get('weft.execution.executor.parallelism')));
     return ExitCode.Ok;
@@ -70,10 +71,14 @@ async function runCommand(file: string, flags: RunFlags, io: CommandIO): Promise
   let result: PipelineResult;
   try {
     result = await pipeline.run({
-      executor: new ParallelExecutor({
-        maxWorkers: config.get('weft.execution.executor.parallelism'),
-        backend: config.get('weft.execution.backend'),
-      }),
+      // A module's own executor is its default; -j, --backend and --conf on the command line win.
+      executor:
+        moduleExecutor && cliConf.length === 0
+          ? moduleExecutor
+          : new ParallelExecutor({
+              maxWorkers: config.get('weft.execution.executor.parallelism'),
+              backend: config.get('weft.execution.backend'),
+            }),
       config,
       events,
       signal: controller.signal,
