@@ -117,13 +117,15 @@ class FileWalker {
     const raw = this.#js(valueNode);
     const parseText = specOf(key).parseText;
     const value = typeof raw === 'string' && parseText ? parseText(raw, `${where}: \`${key}\``) : raw;
-    const locate = (path: readonly PropertyKey[]): string | undefined => {
+    const locate = (path: readonly PropertyKey[], at: 'key' | 'value'): string | undefined => {
       if (!isMap(valueNode)) return undefined;
+      if (at === 'key') {
+        const named = keyNodeIn(valueNode, path);
+        return named ? this.#where(named, valueNode) : undefined;
+      }
       for (let depth = path.length; depth > 0; depth--) {
         const found = valueNode.getIn(path.slice(0, depth), true) as unknown;
         if (isNodeLike(found)) return this.#where(found, valueNode);
-        const pairKey = depth === path.length ? keyNodeIn(valueNode, path) : undefined;
-        if (pairKey) return this.#where(pairKey, valueNode);
       }
       return undefined;
     };

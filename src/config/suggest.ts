@@ -25,11 +25,11 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * Up to `limit` candidates close to `input`, closest first: within an edit distance of about a
- * third of its length, or ending with the same last segment (`scheduler.mode` → `weft.scheduler.mode`).
+ * third of its length, or ending with the same last segment (`scheduler.mode` → `weft.scheduler.mode`),
+ * and not much further than the closest one.
  */
-export function closest(input: string, candidates: Iterable<string>, limit = 3): string[] {
+export function closest(input: string, candidates: Iterable<string>, limit = 3, budget = Math.max(2, Math.floor(input.length / 3))): string[] {
   const last = input.split('.').pop()?.toLowerCase() ?? '';
-  const budget = Math.max(2, Math.floor(input.length / 3));
   const scored: Array<{ candidate: string; score: number }> = [];
   for (const candidate of candidates) {
     const distance = editDistance(input, candidate);
@@ -37,7 +37,12 @@ export function closest(input: string, candidates: Iterable<string>, limit = 3):
     if (distance <= budget || sameTail) scored.push({ candidate, score: sameTail ? Math.min(distance, budget) : distance });
   }
   scored.sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate));
-  return scored.slice(0, limit).map((entry) => entry.candidate);
+  const best = scored[0]?.score ?? 0;
+  // A near-exact match makes distant ones noise: keep only those about as close as the best.
+  return scored
+    .filter((entry) => entry.score <= best + 2)
+    .slice(0, limit)
+    .map((entry) => entry.candidate);
 }
 
 /** Known keys (and, for a map in a file, groups such as `weft.scheduler`) close to an unknown key. */

@@ -11,8 +11,11 @@ import type { SettingKey, Settings } from './settings.js';
 import { closest, didYouMean } from './suggest.js';
 import { jsonTypesOf, typeTextOf } from './type-text.js';
 
-/** Finds the location of a part of a value (e.g. one pool's `mode`) for errors; file sources only. */
-export type Locate = (path: readonly PropertyKey[]) => string | undefined;
+/**
+ * Finds the location of a part of a value for errors (file sources only): the value at `path`
+ * (e.g. one pool's `mode`), or with `at: 'key'` the key naming it (e.g. a misspelt field).
+ */
+export type Locate = (path: readonly PropertyKey[], at: 'key' | 'value') => string | undefined;
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
@@ -53,7 +56,7 @@ export function checkValue<K extends SettingKey>(key: K, value: unknown, where: 
   const issue = result.error.issues[0];
   const path = issue?.path ?? [];
   if (issue?.code === 'unrecognized_keys') {
-    const at = locate?.([...path, issue.keys[0] ?? '']) ?? where;
+    const at = locate?.([...path, issue.keys[0] ?? ''], 'key') ?? where;
     const part = path.length > 0 ? ` at \`${path.map(String).join('.')}\`` : '';
     throw new ConfigError(`${at}: invalid value for \`${key}\`${part}: ${issue.message}. Expected ${typeTextOf(key)}.`, {
       key,
@@ -61,7 +64,7 @@ export function checkValue<K extends SettingKey>(key: K, value: unknown, where: 
     });
   }
   if (issue && path.length > 0) {
-    const at = locate?.(path) ?? where;
+    const at = locate?.(path, 'value') ?? where;
     const part = path.map(String).join('.');
     const got = describeValue(valueAt(value, path));
     throw new ConfigError(
@@ -78,7 +81,7 @@ export function checkValue<K extends SettingKey>(key: K, value: unknown, where: 
 function enumHint(value: unknown, issue: { code: string; values?: readonly unknown[] } | undefined): string {
   if (typeof value !== 'string' || issue?.code !== 'invalid_value' || !issue.values) return '';
   const choices = issue.values.filter((choice): choice is string => typeof choice === 'string');
-  return didYouMean(closest(value, choices, 1), '"');
+  return didYouMean(closest(value, choices, 1, Math.max(1, Math.floor(value.length / 3))), '"');
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
