@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
-import type { Document, Node, Pair, YAMLMap } from 'yaml';
+import type { Document, Node, YAMLMap } from 'yaml';
 import { describeValue } from '../errors.js';
 import { ConfigError } from './errors.js';
 import { SETTING_GROUPS, SETTING_KEYS, isSettingKey, specOf } from './keys.js';
@@ -81,7 +81,7 @@ class FileWalker {
   }
 
   walk(map: YAMLMap, prefix: string): void {
-    for (const pair of map.items as Array<Pair<unknown, unknown>>) {
+    for (const pair of map.items) {
       const keyNode = pair.key;
       const keyWhere = this.#where(keyNode, map);
       if (!isScalar(keyNode) || (typeof keyNode.value !== 'string' && typeof keyNode.value !== 'number')) {
@@ -124,7 +124,7 @@ class FileWalker {
         return named ? this.#where(named, valueNode) : undefined;
       }
       for (let depth = path.length; depth > 0; depth--) {
-        const found = valueNode.getIn(path.slice(0, depth), true) as unknown;
+        const found = valueNode.getIn(path.slice(0, depth), true);
         if (isNodeLike(found)) return this.#where(found, valueNode);
       }
       return undefined;
@@ -151,10 +151,10 @@ function isNodeLike(value: unknown): value is Node {
 
 /** The key node of an unknown field, e.g. `wieght` inside a pool, found by its parent path. */
 function keyNodeIn(map: YAMLMap, path: readonly PropertyKey[]): Node | undefined {
-  const parent = path.length > 1 ? (map.getIn(path.slice(0, -1), true) as unknown) : map;
+  const parent = path.length > 1 ? (map.getIn(path.slice(0, -1), true)) : map;
   if (!isMap(parent)) return undefined;
   const name = String(path.at(-1));
-  const pair = (parent.items as Array<Pair<unknown, unknown>>).find((item) => isScalar(item.key) && String(item.key.value) === name);
+  const pair = (parent.items).find((item) => isScalar(item.key) && String(item.key.value) === name);
   return pair && isNodeLike(pair.key) ? pair.key : undefined;
 }
 

@@ -44,7 +44,7 @@ export function configJsonSchema(): Record<string, unknown> {
     groups.set(prefix, schema);
     return schema;
   };
-  return z.toJSONSchema(group([], 0), { metadata, io: 'input', target: 'draft-07' }) as Record<string, unknown>;
+  return z.toJSONSchema(group([], 0), { metadata, io: 'input', target: 'draft-07' });
 }
 
 /** The committed file's exact text: two-space JSON and a final newline. */
