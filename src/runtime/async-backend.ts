@@ -5,6 +5,7 @@
  */
 import type { NestedSubmitHandler, RunOptions, TaskOutcome, TaskRequest, WorkerBackend } from './backend.js';
 import type { FunctionRef, UserFunction } from './function-ref.js';
+import { abortReason } from './abort-reason.js';
 import { CancelledError } from '../errors.js';
 import { resolveFunction } from './function-resolver.js';
 import { invokeTask } from './task-runner.js';
@@ -46,20 +47,20 @@ export class AsyncBackend implements WorkerBackend {
   run(request: TaskRequest, options: RunOptions): Promise<TaskOutcome> {
     if (this.#closed) return Promise.reject(new CancelledError(`${request.label}: the async backend is closed`));
     const { signal } = options;
-    if (signal.aborted) return Promise.reject(signal.reason as Error);
+    if (signal.aborted) return Promise.reject(abortReason(signal));
     const controller = new AbortController();
     this.#running.add(controller);
     return new Promise<TaskOutcome>((resolve, reject) => {
       const onAbort = (): void => {
         controller.abort(signal.reason);
-        reject(signal.reason as Error);
+        reject(abortReason(signal));
       };
       signal.addEventListener('abort', onAbort, { once: true });
       const finish = (): void => {
         signal.removeEventListener('abort', onAbort);
         this.#running.delete(controller);
       };
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true });
+      controller.signal.addEventListener('abort', () => reject(abortReason(controller.signal)), { once: true });
       this.#execute(request, options, controller.signal).then(
         (outcome) => {
           finish();
@@ -67,7 +68,7 @@ export class AsyncBackend implements WorkerBackend {
         },
         (error: unknown) => {
           finish();
-          reject(error as Error);
+          reject(error instanceof Error ? error : new Error(String(error)));
         },
       );
     });

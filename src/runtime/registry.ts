@@ -39,10 +39,11 @@ export function toModuleUrl(fileName: string): string {
 }
 
 /** The URL of the first module on the call stack that is not part of weft itself. */
-export function callerModuleUrl(skip: (...args: never[]) => unknown): string {
+export function callerModuleUrl(skip: (this: void, ...args: never[]) => unknown): string {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- saved to be restored, never called here
   const previous = Error.prepareStackTrace;
   const previousLimit = Error.stackTraceLimit;
-  let sites: NodeJS.CallSite[] = [];
+  let sites: NodeJS.CallSite[];
   try {
     Error.stackTraceLimit = 50;
     Error.prepareStackTrace = (_error, callSites) => callSites;

@@ -32,7 +32,7 @@ function spawnThread(options: WorkerPoolOptions): (slot: number, hooks: SpawnHoo
       ? new Worker(bootstrapSource(entry.url), { ...settings, eval: true })
       : new Worker(new URL(entry.url), settings);
     let reason: string | undefined;
-    worker.on('message', hooks.onBatch);
+    worker.on('message', (batch: Parameters<SpawnHooks['onBatch']>[0]) => hooks.onBatch(batch));
     worker.on('error', (error: Error & { code?: string }) => {
       reason ??=
         error.code === 'ERR_WORKER_OUT_OF_MEMORY'

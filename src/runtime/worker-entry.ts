@@ -8,8 +8,10 @@
  * `started` message for processes), so that when the worker dies the main thread knows which tasks
  * were running (rejected) and which had not started (re-sent to the replacement).
  */
+import { abortReason } from './abort-reason.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { SerializedError } from '../errors.js';
 import type { BackendKind } from '../events.js';
 import type { TaskOutcome, TaskRequest } from './backend.js';
 import type { UserFunction } from './function-ref.js';
@@ -269,15 +271,15 @@ class WorkerRuntime {
       assertSendable(request.input, { label: request.label, path: 'input' });
       assertSendable(request.with, { label: request.label, path: 'with' });
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     const id = this.#nextSubmitId++;
     return new Promise<TaskOutcome>((resolve, reject) => {
       const onAbort = (): void => {
         this.#submits.delete(id);
         this.#send({ type: 'submit-abort', id });
-        reject(signal?.reason as Error);
+        reject(signal ? abortReason(signal) : new CancelledError());
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#submits.set(id, {
@@ -294,7 +296,7 @@ class WorkerRuntime {
     });
   }
 
-  #submitResult(id: number, outcome: TaskOutcome | undefined, error: import('../errors.js').SerializedError | undefined): void {
+  #submitResult(id: number, outcome: TaskOutcome | undefined, error: SerializedError | undefined): void {
     const pending = this.#submits.get(id);
     if (!pending) return;
     this.#submits.delete(id);

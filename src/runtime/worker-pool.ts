@@ -10,6 +10,7 @@ import type { FunctionRef } from './function-ref.js';
 import type { SendableRef } from './protocol.js';
 import type { SpawnWorker } from './spawned-worker.js';
 import type { PendingRun } from './worker-slot.js';
+import { abortReason } from './abort-reason.js';
 import { CancelledError, UsageError } from '../errors.js';
 import { UnsupportedFunctionError } from './errors.js';
 import { assertSendable } from './sendable.js';
@@ -66,7 +67,7 @@ export class WorkerPoolBackend implements WorkerBackend {
     const prepared = slot.prepare(this.#nextId++, sendable);
     if (!signal) return prepared;
     await new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => reject(signal.reason as Error);
+      const onAbort = (): void => reject(abortReason(signal));
       signal.addEventListener('abort', onAbort, { once: true });
       prepared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
     });
@@ -75,7 +76,7 @@ export class WorkerPoolBackend implements WorkerBackend {
   run(request: TaskRequest, options: RunOptions): Promise<TaskOutcome> {
     if (this.#closed) return Promise.reject(new CancelledError(`${request.label}: the ${this.kind} backend is closed`));
     const { signal } = options;
-    if (signal.aborted) return Promise.reject(signal.reason as Error);
+    if (signal.aborted) return Promise.reject(abortReason(signal));
     const slot = this.#slots[options.slot];
     if (!slot) {
       return Promise.reject(new UsageError(`Expected \`slot\` to be an integer from 0 to ${this.slots - 1}, got ${options.slot}`));
@@ -86,13 +87,13 @@ export class WorkerPoolBackend implements WorkerBackend {
       assertSendable(request.input, { label: request.label, path: 'input' });
       assertSendable(request.with, { label: request.label, path: 'with' });
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     return new Promise<TaskOutcome>((resolve, reject) => {
       const onAbort = (): void => {
         if (run.settled) return;
         run.settled = true;
-        reject(signal.reason as Error);
+        reject(abortReason(signal));
         slot.abandon(run);
       };
       const run: PendingRun = {
