@@ -71,7 +71,7 @@ export function checkSelfContained(fn: UserFunction, label: string): string {
 }
 
 function parseFunction(text: string, label: string): { program: AcornNode; expression: string } {
-  const options = { ecmaVersion: 'latest', sourceType: 'script', locations: true } as const;
+  const options = { ecmaVersion: 'latest', sourceType: 'script', locations: true, ranges: true } as const;
   try {
     return { program: parse(`(${text})`, options), expression: `(${text})` };
   } catch {
