@@ -30,6 +30,11 @@ interface Channel {
   onMessage(listener: (batch: Batch<ParentMessage>) => void): void;
 }
 
+interface RunningTask {
+  controller: AbortController | undefined;
+  abortedWith: Error | undefined;
+}
+
 interface HandleState {
   ref: SendableRef;
   fn?: UserFunction;
@@ -48,7 +53,7 @@ class WorkerRuntime {
   readonly #queue: RunMessage[] = [];
   #queueHead = 0;
   readonly #dropped = new Set<number>();
-  readonly #running = new Map<number, AbortController>();
+  readonly #running = new Map<number, RunningTask>();
   #startedCount = 0;
   #outgoing: WorkerMessage[] = [];
   readonly #outgoingTransfer = new Set<ArrayBuffer>();
@@ -119,9 +124,10 @@ class WorkerRuntime {
   }
 
   #abort(id: number): void {
-    const controller = this.#running.get(id);
-    if (controller) {
-      controller.abort(new CancelledError(`task ${id} was aborted`));
+    const running = this.#running.get(id);
+    if (running) {
+      running.abortedWith = new CancelledError(`task ${id} was aborted`);
+      running.controller?.abort(running.abortedWith);
       return;
     }
     if (this.#queue.some((m, i) => i >= this.#queueHead && m.id === id)) {
@@ -188,17 +194,22 @@ class WorkerRuntime {
   }
 
   #start(message: RunMessage, fn: UserFunction): void {
-    const controller = new AbortController();
-    this.#running.set(message.id, controller);
-    const ctx: TaskContext = {
-      signal: controller.signal,
+    // The AbortController is created on first use of ctx.signal: most short tasks never look at it.
+    const running: RunningTask = { controller: undefined, abortedWith: undefined };
+    this.#running.set(message.id, running);
+    const ctx = {
+      get signal(): AbortSignal {
+        running.controller ??= new AbortController();
+        if (running.abortedWith && !running.controller.signal.aborted) running.controller.abort(running.abortedWith);
+        return running.controller.signal;
+      },
       attempt: message.attempt,
       label: message.label,
       with: message.with,
       slot: this.#slot,
       backend: this.#backend,
       taskId: message.taskId,
-    };
+    } satisfies TaskContext;
     const startedAt = Date.now();
     let result: unknown;
     try {

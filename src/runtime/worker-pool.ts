@@ -10,7 +10,9 @@ import type { FunctionRef } from './function-ref.js';
 import type { SendableRef } from './protocol.js';
 import type { SpawnWorker } from './spawned-worker.js';
 import type { PendingRun } from './worker-slot.js';
+import type { AbortWatcher } from './abort-fanout.js';
 import { abortReason } from './abort-reason.js';
+import { unwatchAbort, watchAbort } from './abort-fanout.js';
 import { CancelledError, UsageError } from '../errors.js';
 import { UnsupportedFunctionError } from './errors.js';
 import { assertSendable } from './sendable.js';
@@ -90,13 +92,7 @@ export class WorkerPoolBackend implements WorkerBackend {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     return new Promise<TaskOutcome>((resolve, reject) => {
-      const onAbort = (): void => {
-        if (run.settled) return;
-        run.settled = true;
-        reject(abortReason(signal));
-        slot.abandon(run);
-      };
-      const run: PendingRun = {
+      const run: PendingRun & AbortWatcher = {
         id: this.#nextId++,
         seq: -1,
         request,
@@ -104,15 +100,21 @@ export class WorkerPoolBackend implements WorkerBackend {
         options,
         settled: false,
         resolve: (outcome) => {
-          signal.removeEventListener('abort', onAbort);
+          unwatchAbort(signal, run);
           resolve(outcome);
         },
         reject: (error) => {
-          signal.removeEventListener('abort', onAbort);
+          unwatchAbort(signal, run);
           reject(error);
         },
+        onAbort: () => {
+          if (run.settled) return;
+          run.settled = true;
+          reject(abortReason(signal));
+          slot.abandon(run);
+        },
       };
-      signal.addEventListener('abort', onAbort, { once: true });
+      watchAbort(signal, run);
       slot.dispatch(run);
     });
   }
