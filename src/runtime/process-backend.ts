@@ -15,6 +15,10 @@ import { WorkerPoolBackend } from './worker-pool.js';
 
 const OUT_OF_MEMORY = /heap out of memory|Allocation failed/i;
 
+function ignoreSendError(_error: Error | null): void {
+  // The 'close' handler reports the exit; nothing to do for the failed write itself.
+}
+
 function spawnProcess(options: WorkerPoolOptions): (slot: number, hooks: SpawnHooks) => SpawnedWorker {
   const entry = workerEntry();
   const limitMb = options.maxOldGenerationSizeMb;
@@ -34,6 +38,7 @@ function spawnProcess(options: WorkerPoolOptions): (slot: number, hooks: SpawnHo
       stderrTail = (stderrTail + chunk.toString()).slice(-4096);
       process.stderr.write(chunk);
     });
+    child.on('error', ignoreSendError);
     child.on('message', (message) => hooks.onBatch(message as Batch<WorkerMessage>));
     const exited = new Promise<void>((resolve) => {
       child.on('close', (code, signal) => {
@@ -49,7 +54,8 @@ function spawnProcess(options: WorkerPoolOptions): (slot: number, hooks: SpawnHo
     return {
       canTransfer: false,
       post: (batch) => {
-        child.send(batch);
+        // A child that is exiting fails the write (EPIPE); its exit re-sends or rejects what it held.
+        if (child.connected) child.send(batch, ignoreSendError);
       },
       terminate: async () => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

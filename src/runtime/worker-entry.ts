@@ -159,11 +159,19 @@ class WorkerRuntime {
       if (this.#dropped.delete(message.id)) continue;
       this.#start(message, fn as UserFunction);
       if (performance.now() > deadline) {
+        this.#compact();
         this.#schedulePump();
         return;
       }
     }
     this.#queue.length = 0;
+    this.#queueHead = 0;
+  }
+
+  /** Drops the consumed head of the queue once it is large, so a never-empty queue does not grow forever. */
+  #compact(): void {
+    if (this.#queueHead < 1024) return;
+    this.#queue.splice(0, this.#queueHead);
     this.#queueHead = 0;
   }
 
