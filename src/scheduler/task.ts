@@ -1,0 +1,38 @@
+/**
+ * One submitted task as the scheduler tracks it, from submission through every attempt to the
+ * settlement of its promise. Internal to the scheduler layer.
+ */
+import type { TaskRequest } from '../runtime/backend.js';
+import type { TaskResult } from './options.js';
+import type { TaskSetImpl } from './task-set.js';
+
+/** `queued`: waiting in its task set; `running`: started (holding a slot, or released while it waits for children); `done`: settled. */
+export type TaskState = 'queued' | 'running' | 'done';
+
+/** Mutable bookkeeping of one task. */
+export class Task {
+  state: TaskState = 'queued';
+  /** Slot of the current or last attempt, -1 before the first. */
+  slot = -1;
+  /** True while the task counts against its slot (false while it waits for nested children). */
+  holdsSlot = false;
+  attempts = 0;
+  /** Nested tasks submitted by this one that have not settled. */
+  children = 0;
+  /** Aborts the backend run of the current attempt. */
+  controller: AbortController | undefined = undefined;
+  /** Task set for nested submissions arriving through the backend's nested-submit handler. */
+  childSet: TaskSetImpl | undefined = undefined;
+  /** Removes the listener on the caller's signal. */
+  unlisten: (() => void) | undefined = undefined;
+
+  constructor(
+    readonly id: number,
+    readonly taskSet: TaskSetImpl,
+    public request: TaskRequest,
+    readonly maxFailures: number,
+    readonly parent: Task | undefined,
+    readonly resolve: (result: TaskResult) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
+}
