@@ -81,10 +81,9 @@ export function registerScheduler(scheduler: JobGroupCanceller): () => void {
   return () => live.delete(ref);
 }
 
-/** Internal: the task running in the current async context, if any. */
-export function currentTask(): { taskId: number; owner: object } | undefined {
-  const store = storage.getStore();
-  return store?.taskId === undefined || store.owner === undefined ? undefined : { taskId: store.taskId, owner: store.owner };
+/** Internal: the store of the current async context; inside a task, the scheduler's own task record. */
+export function currentContext(): SchedulerContext | undefined {
+  return storage.getStore();
 }
 
 /** Internal: runs `fn` in the context of a task (its pool and job group are inherited by nested work). */

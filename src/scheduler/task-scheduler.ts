@@ -11,7 +11,7 @@ import { CancelledError, UsageError, describeValue, serializeError } from '../er
 import { EventStream } from '../events.js';
 import type { TaskEventType } from '../events.js';
 import type { TaskOutcome, TaskRequest, WorkerBackend } from '../runtime/backend.js';
-import { currentJobGroup, currentPool, currentTask, registerScheduler, runInTask } from './context.js';
+import { currentContext, currentJobGroup, currentPool, registerScheduler, runInTask } from './context.js';
 import { InvalidPoolConfigError, UnknownPoolError } from './errors.js';
 import type { PoolConfig, SchedulerOptions, SubmitOptions, TaskResult, TaskSet, TaskSetOptions } from './options.js';
 import { PoolNode, addRunning, pickLeaf } from './pool.js';
@@ -108,9 +108,9 @@ export class TaskScheduler {
    * of this scheduler, the caller's slot is released until its children are done.
    */
   submit(taskSet: TaskSet, request: TaskRequest, options?: SubmitOptions): Promise<TaskResult> {
-    const context = currentTask();
-    const parent = context?.owner === this ? this.#active.get(context.taskId) : undefined;
-    return this.#submit(taskSet, request, options, parent?.state === 'running' ? parent : undefined);
+    const context = currentContext();
+    const parent = context instanceof Task && context.owner === this && context.state === 'running' ? context : undefined;
+    return this.#submit(taskSet, request, options, parent);
   }
 
   /** Cancels job group `groupId` here: its queued and running tasks reject with a `CancelledError`. Returns their count. */
@@ -119,7 +119,7 @@ export class TaskScheduler {
     let count = 0;
     for (const set of this.#sets) {
       if (set.jobGroup !== groupId) continue;
-      set.cancelled = error;
+      set.cancel(error);
       for (const task of set.queuedTasks()) count += this.#abort(task, error);
     }
     for (const task of [...this.#active.values()]) {
@@ -165,7 +165,7 @@ export class TaskScheduler {
       const signal = options?.signal;
       if (signal?.aborted === true) throw signal.reason;
       const maxFailures = options?.maxFailures === undefined ? this.#maxFailures : checkCount('maxFailures', options.maxFailures, Infinity);
-      const task = new Task(this.#nextTaskId++, taskSet, request, maxFailures, parent, resolve, reject);
+      const task = new Task(this, this.#nextTaskId++, taskSet, request, maxFailures, parent, resolve, reject);
       if (signal !== undefined) {
         const onAbort = (): void => {
           this.#abort(task, signal.reason);
@@ -231,14 +231,17 @@ export class TaskScheduler {
     addRunning(set, 1);
     this.#running++;
     this.#active.set(task.id, task);
-    const controller = new AbortController();
-    task.controller = controller;
+    let signal = set.signal;
+    if (task.unlisten !== undefined) {
+      task.controller = new AbortController();
+      signal = task.controller.signal;
+    }
     const request = task.attempts === 1 ? task.request : { ...task.request, attempt: (task.request.attempt ?? 1) + task.attempts - 1 };
     if (this.events.wants('task.started')) this.#emit('task.started', task);
     let run: Promise<TaskOutcome>;
     try {
-      run = runInTask({ pool: set.pool, jobGroup: set.jobGroup, taskId: task.id, owner: this }, () =>
-        this.backend.run(request, { slot, taskId: task.id, signal: controller.signal }),
+      run = runInTask(task, () =>
+        this.backend.run(request, { slot, taskId: task.id, signal }),
       );
     } catch (error) {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- forwards what the backend threw, unchanged

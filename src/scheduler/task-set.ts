@@ -4,6 +4,7 @@
  * It also keeps the moving average of its tasks' run time that decides whether slots may be
  * pipelined for it.
  */
+import { setMaxListeners } from 'node:events';
 import { UsageError } from '../errors.js';
 import type { TaskSet } from './options.js';
 import { LeafNode, setPending } from './pool.js';
@@ -28,6 +29,7 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
   #head = 0;
   #retries: Task[] = [];
   #averageMs: number | undefined = undefined;
+  #controller: AbortController | undefined = undefined;
   readonly #onDrained: (set: TaskSetImpl) => void;
 
   constructor(
@@ -48,6 +50,26 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
   /** True when its tasks are short enough to pipeline several onto one slot. */
   get pipelined(): boolean {
     return this.#averageMs !== undefined && this.#averageMs < PIPELINE_BELOW_MS;
+  }
+
+  /**
+   * The abort signal shared by this set's runs that have no signal of their own (one
+   * AbortController per task would cost more than the rest of a dispatch). Aborted only when the
+   * whole set is cancelled with its job group.
+   */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      // Every run in flight may listen to it.
+      setMaxListeners(0, this.#controller.signal);
+    }
+    return this.#controller.signal;
+  }
+
+  /** Cancels the set: later submissions reject with `error` and runs sharing {@link signal} are aborted. */
+  cancel(error: Error): void {
+    this.cancelled = error;
+    this.#controller?.abort(error);
   }
 
   /** {@inheritDoc TaskSet.close} */
