@@ -111,7 +111,7 @@ export class ManualBackend extends RecordingBackend {
       const record = this.runs[this.runs.length - 1] as RunRecord;
       this.#pending.set(options.taskId, { record, resolve, reject });
       options.signal.addEventListener('abort', () => {
-        if (this.#pending.delete(options.taskId)) reject(options.signal.reason);
+        if (this.#pending.delete(options.taskId)) reject(options.signal.reason as Error);
       });
     });
   }

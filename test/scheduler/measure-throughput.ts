@@ -6,11 +6,11 @@
  * any dispatch must do (one promise per task, the backend call inside an AsyncLocalStorage
  * context, one continuation) without any scheduling, and the ratio to it is the scheduler's cost.
  *
- * Run: npx tsx bench/scheduler-throughput.ts [tasks] [slots]
+ * Run: npx tsx test/scheduler/measure-throughput.ts [tasks] [slots]
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { RunOptions, TaskOutcome, TaskRequest, WorkerBackend } from '../src/runtime/backend.js';
-import { TaskScheduler } from '../src/scheduler/index.js';
+import type { RunOptions, TaskOutcome, TaskRequest, WorkerBackend } from '../../src/runtime/backend.js';
+import { TaskScheduler } from '../../src/scheduler/index.js';
 
 class InstantBackend implements WorkerBackend {
   readonly kind = 'async' as const;
