@@ -44,8 +44,10 @@ export class TaskScheduler {
   readonly #root: PoolNode;
   readonly #pools = new Map<string, PoolNode>();
   readonly #slotTable: SlotTable;
-  /** Task sets in the tree (open, or closed with unfinished tasks). */
+  /** Task sets with unfinished tasks: the leaves of the tree. */
   readonly #sets = new Set<TaskSetImpl>();
+  /** Per cancelled job group: its error, and the first task set id created after the cancellation. */
+  readonly #cancelledGroups = new Map<string, { error: CancelledError; nextSetId: number }>();
   readonly #owned = new WeakSet<TaskSetImpl>();
   /** Tasks with an attempt in the backend, by id (nested submissions name their parent by id). */
   readonly #active = new Map<number, Task>();
@@ -117,9 +119,10 @@ export class TaskScheduler {
   cancelJobGroup(groupId: string, reason?: string): number {
     const error = new CancelledError(`job group '${groupId}' was cancelled${reason === undefined ? '' : `: ${reason}`}`);
     let count = 0;
+    this.#cancelledGroups.set(groupId, { error, nextSetId: this.#nextTaskSetId });
     for (const set of this.#sets) {
       if (set.jobGroup !== groupId) continue;
-      set.cancel(error);
+      set.abortShared(error);
       for (const task of set.queuedTasks()) count += this.#abort(task, error);
     }
     for (const task of [...this.#active.values()]) {
@@ -142,17 +145,22 @@ export class TaskScheduler {
   #createSet(name: string, jobId: number, stageId: number, poolName: string, jobGroup: string | undefined): TaskSetImpl {
     const pool = this.#pools.get(poolName);
     if (pool === undefined) throw new UnknownPoolError(poolName, [...this.#pools.keys()]);
-    const set = new TaskSetImpl({ name, jobId, stageId, id: this.#nextTaskSetId++, pool: poolName, jobGroup }, (drained) => this.#detach(drained));
-    pool.add(set);
-    this.#sets.add(set);
+    const set = new TaskSetImpl(
+      { name, jobId, stageId, id: this.#nextTaskSetId++, pool: poolName, jobGroup },
+      {
+        onBusy: (busy) => {
+          pool.add(busy);
+          this.#sets.add(busy);
+        },
+        onIdle: (idle) => {
+          pool.remove(idle);
+          this.#sets.delete(idle);
+          if (this.#last === idle) this.#last = undefined;
+        },
+      },
+    );
     this.#owned.add(set);
     return set;
-  }
-
-  #detach(set: TaskSetImpl): void {
-    set.parent?.remove(set);
-    this.#sets.delete(set);
-    if (this.#last === set) this.#last = undefined;
   }
 
   #submit(taskSet: TaskSet, request: TaskRequest, options: SubmitOptions | undefined, parent: Task | undefined): Promise<TaskResult> {
@@ -162,6 +170,8 @@ export class TaskScheduler {
         throw new UsageError(`Expected a task set created by this scheduler's createTaskSet(), got ${describeValue(taskSet)} for ${request.label}.`);
       }
       taskSet.checkOpen();
+      const cancelled = taskSet.jobGroup === undefined ? undefined : this.#cancelledGroups.get(taskSet.jobGroup);
+      if (cancelled !== undefined && taskSet.id < cancelled.nextSetId) throw cancelled.error;
       const signal = options?.signal;
       if (signal?.aborted === true) throw signal.reason;
       const maxFailures = options?.maxFailures === undefined ? this.#maxFailures : checkCount('maxFailures', options.maxFailures, Infinity);
@@ -284,8 +294,8 @@ export class TaskScheduler {
   #abort(task: Task, reason: unknown): number {
     if (task.state === 'done') return 0;
     if (task.state === 'queued') {
-      this.#settle(task);
       task.taskSet.dropped();
+      this.#settle(task);
     } else {
       if (this.events.wants('task.failed')) this.#emit('task.failed', task, reason);
       this.#settle(task);

@@ -1,6 +1,8 @@
 /**
  * A task set (Spark's TaskSetManager): the queue of one stage of one job, a leaf of the scheduling
- * tree. Tasks leave it in submission order; a crashed task comes back ahead of every later one.
+ * tree while it has unfinished tasks (an idle set changes no ordering, so it stays out of the tree
+ * and a task set that is never closed costs nothing). Tasks leave it in submission order; a
+ * crashed task comes back ahead of every later one.
  * It also keeps the moving average of its tasks' run time that decides whether slots may be
  * pipelined for it.
  */
@@ -22,24 +24,25 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
   unfinished = 0;
   /** Live tasks in the queue. */
   queued = 0;
-  /** Set once the task set's job group is cancelled: later submissions reject with it. */
-  cancelled: Error | undefined = undefined;
   #closed = false;
   #queue: Task[] = [];
   #head = 0;
   #retries: Task[] = [];
   #averageMs: number | undefined = undefined;
   #controller: AbortController | undefined = undefined;
-  readonly #onDrained: (set: TaskSetImpl) => void;
+  readonly #onBusy: (set: TaskSetImpl) => void;
+  readonly #onIdle: (set: TaskSetImpl) => void;
 
   constructor(
     init: { name: string; jobId: number; stageId: number; id: number; pool: string; jobGroup: string | undefined },
-    onDrained: (set: TaskSetImpl) => void,
+    /** Called when the set gets its first unfinished task, and when its last one settles. */
+    hooks: { onBusy: (set: TaskSetImpl) => void; onIdle: (set: TaskSetImpl) => void },
   ) {
     super(init.name, init.jobId, init.stageId, init.id);
     this.pool = init.pool;
     this.jobGroup = init.jobGroup;
-    this.#onDrained = onDrained;
+    this.#onBusy = hooks.onBusy;
+    this.#onIdle = hooks.onIdle;
   }
 
   /** True once {@link close} was called. */
@@ -66,22 +69,18 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
     return this.#controller.signal;
   }
 
-  /** Cancels the set: later submissions reject with `error` and runs sharing {@link signal} are aborted. */
-  cancel(error: Error): void {
-    this.cancelled = error;
+  /** Aborts the runs sharing {@link signal} (the set's job group was cancelled). */
+  abortShared(error: Error): void {
     this.#controller?.abort(error);
   }
 
   /** {@inheritDoc TaskSet.close} */
   close(): void {
-    if (this.#closed) return;
     this.#closed = true;
-    if (this.unfinished === 0) this.#onDrained(this);
   }
 
   /** Throws when no more tasks may be submitted here. */
   checkOpen(): void {
-    if (this.cancelled !== undefined) throw this.cancelled;
     if (this.#closed) {
       throw new UsageError(
         `Expected an open task set, got task set ${JSON.stringify(this.name)} (job ${this.jobId}, stage ${this.stageId}) after close(). ` +
@@ -92,7 +91,7 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
 
   /** Appends a new task. */
   enqueue(task: Task): void {
-    this.unfinished++;
+    if (this.unfinished++ === 0) this.#onBusy(this);
     this.#queue.push(task);
     this.#changeQueued(1);
   }
@@ -141,8 +140,7 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
 
   /** A task of this set settled. */
   settled(): void {
-    this.unfinished--;
-    if (this.unfinished === 0 && this.#closed) this.#onDrained(this);
+    if (--this.unfinished === 0) this.#onIdle(this);
   }
 
   /** Feeds one attempt's run time into the moving average. */

@@ -138,6 +138,13 @@ describe('cancellation', () => {
     await Promise.all(bTasks.map((t) => t.done));
     expect(bTasks.map((t) => t.result?.value)).toEqual([0, 1]);
     await expect(scheduler.submit(a, req('a3'))).rejects.toThrow("job group 'a' was cancelled");
+     // A job group can be used again: only task sets created before the cancellation are dead.
+    const again = withJobGroup('a', () => scheduler.createTaskSet({ name: 'a again' }));
+    const fresh = settle(scheduler.submit(again, req('a4')));
+    await flush();
+    backend.finish(backend.idOf('a4'), 4);
+    await fresh.done;
+    expect(fresh.result?.value).toBe(4);
   });
 
   it('the module-level cancelJobGroup reaches every live scheduler', async () => {
