@@ -5,6 +5,9 @@
  */
 import { UsageError, describeValue, registerErrorClass } from '../errors.js';
 
+/** How {@link InvalidPoolConfigError} names the root pool, whose mode is the scheduler's `mode` option. */
+export const ROOT_POOL = '(root)';
+
 /** A task set named a pool that the scheduler's `pools` option does not define. */
 export class UnknownPoolError extends UsageError {
   override name = 'UnknownPoolError';
@@ -32,7 +35,7 @@ export class InvalidPoolConfigError extends UsageError {
   constructor(pool: string, key: 'mode' | 'weight' | 'minShare', expected: string, got: unknown) {
     super(
       `Expected \`${key}\` of scheduling pool ${JSON.stringify(pool)} to be ${expected}, got ${describeValue(got)}. ` +
-        `Fix the pool's entry in the scheduler's \`pools\` option.`,
+        (pool === ROOT_POOL ? "Fix the scheduler's `mode` option." : `Fix \`pools[${JSON.stringify(pool)}]\` in the scheduler's options.`),
       { code: 'WEFT_INVALID_POOL_CONFIG' },
     );
     this.pool = pool;

@@ -12,16 +12,15 @@ import { EventStream } from '../events.js';
 import type { TaskEventType } from '../events.js';
 import type { TaskOutcome, TaskRequest, WorkerBackend } from '../runtime/backend.js';
 import { currentContext, currentJobGroup, currentPool, registerScheduler, runInTask } from './context.js';
-import { InvalidPoolConfigError, UnknownPoolError } from './errors.js';
+import { ROOT_POOL, UnknownPoolError } from './errors.js';
 import type { PoolConfig, SchedulerOptions, SubmitOptions, TaskResult, TaskSet, TaskSetOptions } from './options.js';
 import { PoolNode, addRunning, pickLeaf } from './pool.js';
-import type { SchedulingMode } from './pool.js';
+import { checkCount, checkMinShare, checkMode, checkWeight } from './checks.js';
 import { SlotTable } from './slots.js';
 import { Task } from './task.js';
 import { TaskSetImpl } from './task-set.js';
 
 const DEFAULT_POOL = 'default';
-const MODES: readonly SchedulingMode[] = ['FIFO', 'FAIR'];
 
 /**
  * Decides which ready task runs next on which slot of a {@link WorkerBackend}.
@@ -67,7 +66,7 @@ export class TaskScheduler {
     this.slots = checkCount('slots', options.slots ?? options.backend.slots, options.backend.slots);
     this.#maxFailures = checkCount('maxFailures', options.maxFailures ?? 4, Infinity);
     this.events = options.events ?? new EventStream();
-    this.#root = new PoolNode('', checkMode('(root)', options.mode ?? 'FIFO'));
+    this.#root = new PoolNode('', checkMode(ROOT_POOL, options.mode ?? 'FIFO'));
     const configs: Record<string, PoolConfig> = { [DEFAULT_POOL]: {}, ...options.pools };
     for (const [name, config] of Object.entries(configs)) {
       const pool = new PoolNode(name, checkMode(name, config.mode ?? 'FIFO'), checkMinShare(name, config.minShare ?? 0), checkWeight(name, config.weight ?? 1));
@@ -356,25 +355,4 @@ export class TaskScheduler {
 
 function isWorkerCrash(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'WorkerCrashedError';
-}
-
-function checkCount(key: string, value: number, max: number): number {
-  if (Number.isInteger(value) && value >= 1 && value <= max) return value;
-  const range = max === Infinity ? 'an integer from 1 and up' : `an integer from 1 to ${max} (the backend's slots)`;
-  throw new UsageError(`Expected \`${key}\` to be ${range}, got ${describeValue(value)}. Fix the scheduler's \`${key}\` option.`);
-}
-
-function checkMode(pool: string, mode: unknown): SchedulingMode {
-  if (MODES.includes(mode as SchedulingMode)) return mode as SchedulingMode;
-  throw new InvalidPoolConfigError(pool, 'mode', `'FIFO' or 'FAIR' (upper case)`, mode);
-}
-
-function checkWeight(pool: string, weight: unknown): number {
-  if (typeof weight === 'number' && Number.isFinite(weight) && weight > 0) return weight;
-  throw new InvalidPoolConfigError(pool, 'weight', 'a number greater than 0', weight);
-}
-
-function checkMinShare(pool: string, minShare: unknown): number {
-  if (typeof minShare === 'number' && Number.isFinite(minShare) && minShare >= 0) return minShare;
-  throw new InvalidPoolConfigError(pool, 'minShare', 'a number from 0 and up', minShare);
 }

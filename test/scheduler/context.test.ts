@@ -107,6 +107,12 @@ describe('pool errors', () => {
     expect(build).toThrow(expected);
   });
 
+  it('names the root pool and the option to fix for a bad root mode', () => {
+    expect(() => new TaskScheduler({ backend: new InstantBackend(1), mode: 'RANDOM' as never })).toThrow(
+      "Expected `mode` of scheduling pool \"(root)\" to be 'FIFO' or 'FAIR' (upper case), got string \"RANDOM\". Fix the scheduler's `mode` option.",
+    );
+  });
+
   it('rejects slots beyond the backend and a maxFailures below 1', () => {
     expect(() => new TaskScheduler({ backend: new InstantBackend(2), slots: 3 })).toThrow('`slots` to be an integer from 1 to 2');
     expect(() => new TaskScheduler({ backend: new InstantBackend(2), maxFailures: 0 })).toThrow('`maxFailures` to be an integer from 1 and up, got number 0');
