@@ -51,6 +51,7 @@ export class TaskScheduler {
   /** Tasks with an attempt in the backend, by id (nested submissions name their parent by id). */
   readonly #active = new Map<number, Task>();
   readonly #unregister: () => void;
+  readonly #inProcess: boolean;
   #nextJobId = 0;
   #nextTaskSetId = 0;
   #nextTaskId = 0;
@@ -63,6 +64,7 @@ export class TaskScheduler {
 
   constructor(options: SchedulerOptions) {
     this.backend = options.backend;
+    this.#inProcess = options.backend.kind === 'async';
     this.slots = checkCount('slots', options.slots ?? options.backend.slots, options.backend.slots);
     this.#maxFailures = checkCount('maxFailures', options.maxFailures ?? 4, Infinity);
     this.events = options.events ?? new EventStream();
@@ -249,9 +251,11 @@ export class TaskScheduler {
     if (this.events.wants('task.started')) this.#emit('task.started', task);
     let run: Promise<TaskOutcome>;
     try {
-      run = runInTask(task, () =>
-        this.backend.run(request, { slot, taskId: task.id, signal }),
-      );
+      // Only in-process code can submit through the async context; worker backends report nested
+      // work through the nested-submit handler, so their runs skip the context's cost.
+      run = this.#inProcess
+        ? runInTask(task, () => this.backend.run(request, { slot, taskId: task.id, signal }))
+        : this.backend.run(request, { slot, taskId: task.id, signal });
     } catch (error) {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- forwards what the backend threw, unchanged
       run = Promise.reject(error);

@@ -15,9 +15,6 @@ export type TaskState = 'queued' | 'running' | 'done';
  * task instead of two on the hot path): nested submissions find their parent as the current store.
  */
 export class Task implements SchedulerContext {
-  readonly taskId: number;
-  readonly pool: string;
-  readonly jobGroup: string | undefined;
   state: TaskState = 'queued';
   /** Slot of the current or last attempt, -1 before the first. */
   slot = -1;
@@ -42,9 +39,20 @@ export class Task implements SchedulerContext {
     readonly parent: Task | undefined,
     readonly resolve: (result: TaskResult) => void,
     readonly reject: (error: unknown) => void,
-  ) {
-    this.taskId = id;
-    this.pool = taskSet.pool;
-    this.jobGroup = taskSet.jobGroup;
+  ) {}
+
+  /** Context view: the task's id. */
+  get taskId(): number {
+    return this.id;
+  }
+
+  /** Context view: nested task sets default to the task's pool. */
+  get pool(): string {
+    return this.taskSet.pool;
+  }
+
+  /** Context view: nested task sets default to the task's job group. */
+  get jobGroup(): string | undefined {
+    return this.taskSet.jobGroup;
   }
 }
