@@ -12,9 +12,8 @@ export interface SchedulerContext {
   readonly pool?: string | undefined;
   readonly jobGroup?: string | undefined;
   readonly jobGroupDescription?: string | undefined;
-  /** The task whose code is running here, and the scheduler that owns it. */
-  readonly taskId?: number | undefined;
-  readonly owner?: object | undefined;
+  /** The scheduler's record of the task whose code runs here (opaque outside the scheduler). */
+  readonly task?: object | undefined;
 }
 
 /** Something whose job groups can be cancelled: a live `TaskScheduler`. */
@@ -34,7 +33,8 @@ const live = new Set<WeakRef<JobGroupCanceller>>();
  * ```
  */
 export function withPool<T>(pool: string, fn: () => T): T {
-  return storage.run({ ...storage.getStore(), pool }, fn);
+  const outer = storage.getStore();
+  return storage.run({ pool, jobGroup: outer?.jobGroup, jobGroupDescription: outer?.jobGroupDescription, task: outer?.task }, fn);
 }
 
 /**
@@ -42,7 +42,8 @@ export function withPool<T>(pool: string, fn: () => T): T {
  * {@link cancelJobGroup} can cancel as a whole.
  */
 export function withJobGroup<T>(groupId: string, fn: () => T, options?: { description?: string }): T {
-  return storage.run({ ...storage.getStore(), jobGroup: groupId, jobGroupDescription: options?.description }, fn);
+  const outer = storage.getStore();
+  return storage.run({ pool: outer?.pool, jobGroup: groupId, jobGroupDescription: options?.description, task: outer?.task }, fn);
 }
 
 /** The pool set by the innermost {@link withPool} (or inherited from the running task), if any. */
@@ -81,9 +82,9 @@ export function registerScheduler(scheduler: JobGroupCanceller): () => void {
   return () => live.delete(ref);
 }
 
-/** Internal: the store of the current async context; inside a task, the scheduler's own task record. */
-export function currentContext(): SchedulerContext | undefined {
-  return storage.getStore();
+/** Internal: the scheduler's record of the task whose code runs in the current async context, if any. */
+export function currentTaskRecord(): object | undefined {
+  return storage.getStore()?.task;
 }
 
 /** Internal: runs `fn` in the context of a task (its pool and job group are inherited by nested work). */

@@ -11,7 +11,7 @@ import { CancelledError, UsageError, describeValue, serializeError } from '../er
 import { EventStream } from '../events.js';
 import type { TaskEventType } from '../events.js';
 import type { TaskOutcome, TaskRequest, WorkerBackend } from '../runtime/backend.js';
-import { currentContext, currentJobGroup, currentPool, registerScheduler, runInTask } from './context.js';
+import { currentJobGroup, currentTaskRecord, currentPool, registerScheduler, runInTask } from './context.js';
 import { ROOT_POOL, UnknownPoolError } from './errors.js';
 import type { PoolConfig, SchedulerOptions, SubmitOptions, TaskResult, TaskSet, TaskSetOptions } from './options.js';
 import { PoolNode, addRunning, pickLeaf } from './pool.js';
@@ -111,8 +111,8 @@ export class TaskScheduler {
    * of this scheduler, the caller's slot is released until its children are done.
    */
   submit(taskSet: TaskSet, request: TaskRequest, options?: SubmitOptions): Promise<TaskResult> {
-    const context = currentContext();
-    const parent = context instanceof Task && context.owner === this && context.state === 'running' ? context : undefined;
+    const record = currentTaskRecord();
+    const parent = record instanceof Task && record.owner === this && record.state === 'running' ? record : undefined;
     return this.#submit(taskSet, request, options, parent);
   }
 

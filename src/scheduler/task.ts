@@ -41,9 +41,9 @@ export class Task implements SchedulerContext {
     readonly reject: (error: unknown) => void,
   ) {}
 
-  /** Context view: the task's id. */
-  get taskId(): number {
-    return this.id;
+  /** Context view: the task itself, found again by nested submissions. */
+  get task(): this {
+    return this;
   }
 
   /** Context view: nested task sets default to the task's pool. */

@@ -1,7 +1,7 @@
 // Orchestration never holds a slot while it waits: tasks that submit tasks give their slot back.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunOptions, TaskOutcome, TaskRequest } from '../../src/runtime/backend.js';
-import { TaskScheduler } from '../../src/scheduler/index.js';
+import { TaskScheduler, withJobGroup, withPool } from '../../src/scheduler/index.js';
 import type { TaskSet } from '../../src/scheduler/index.js';
 import { InlineBackend, ManualBackend, flush, local, req } from './fakes.js';
 
@@ -48,6 +48,25 @@ describe('nested submission', () => {
     expect(seen).toEqual({ parentBefore: 1, inChild: 1, parentAfter: 1 });
     expect(result.value).toBe(0);
     expect(scheduler.running).toBe(0);
+  });
+
+  it('a task that switches pool or job group for its children still gives its slot back', async () => {
+    const backend = new InlineBackend(1);
+    const scheduler = new TaskScheduler({ backend, pools: { side: {} } });
+    open.push(scheduler);
+    const outer = scheduler.createTaskSet({ name: 'outer', jobGroup: 'g' });
+    const result = await scheduler.submit(
+      outer,
+      local('parent', () =>
+        withPool('side', async () => {
+          const inner = scheduler.createTaskSet({ name: 'inner' });
+          const viaPool = await scheduler.submit(inner, local('child', () => 'a'));
+          const viaGroup = await withJobGroup('h', () => scheduler.submit(scheduler.createTaskSet({ name: 'h' }), local('child2', () => 'b')));
+          return [inner.pool, inner.jobGroup, viaPool.value, viaGroup.value];
+        }),
+      ),
+    );
+    expect(result.value).toEqual(['side', 'g', 'a', 'b']);
   });
 
   it('several trees 5 levels deep complete on 2 slots without deadlock', async () => {
