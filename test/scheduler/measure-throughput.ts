@@ -8,6 +8,7 @@
  * context, one continuation) without any scheduling, and the ratio to it is the scheduler's cost.
  *
  * Run: npx tsx test/scheduler/measure-throughput.ts [tasks] [slots]
+ * (KIND=thread makes the fake backend a worker kind, whose runs skip the async context.)
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RunOptions, TaskOutcome, TaskRequest, WorkerBackend } from '../../src/runtime/backend.js';

@@ -126,4 +126,18 @@ describe('nested submission', () => {
     await flush();
     expect(backend.order).toEqual(['parent', 'child']);
   });
+
+  it('nested work whose parent already finished still runs, as a top-level task', async () => {
+    const backend = new ManualBackend(1);
+    const scheduler = new TaskScheduler({ backend });
+    open.push(scheduler);
+    const parent = scheduler.submit(scheduler.createTaskSet({ name: 'p' }), req('parent'));
+    const parentId = backend.idOf('parent');
+    backend.finish(parentId);
+    await parent;
+    const late = backend.nested?.(parentId, req('late child'), new AbortController().signal);
+    await flush();
+    backend.finish(backend.idOf('late child'), 'ran');
+    await expect(late).resolves.toMatchObject({ value: 'ran' });
+  });
 });
