@@ -45,11 +45,6 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
     this.#onIdle = hooks.onIdle;
   }
 
-  /** True once {@link close} was called. */
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   /** True when its tasks are short enough to pipeline several onto one slot. */
   get pipelined(): boolean {
     return this.#averageMs !== undefined && this.#averageMs < PIPELINE_BELOW_MS;
