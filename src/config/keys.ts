@@ -1,0 +1,119 @@
+/**
+ * The one table of settings: for every key its description, default and zod schema. Everything
+ * else — validation, string coercion from env and CLI, the JSON Schema of `weft.config.yaml`,
+ * the reference in `docs/configuration.md`, `weft config --explain` — is derived from it, so a
+ * new setting is one entry here plus its type in `settings.ts`.
+ */
+import os from 'node:os';
+import { z } from 'zod';
+import { parseParallelism } from './parallelism.js';
+import type { SettingKey, Settings } from './settings.js';
+
+/** Everything weft knows about one setting. */
+export interface KeySpec<T> {
+  /** One or two sentences for docs and `--explain`. */
+  description: string;
+  /** Validates the resolved value. */
+  schema: z.ZodType<T>;
+  /** What a config file may hold when it differs from `schema` (e.g. `"50%"`); used for the JSON Schema. */
+  input?: z.ZodType;
+  /** The built-in default, computed when a config is resolved. */
+  default: () => T;
+  /** How the default reads in docs when it depends on the machine. */
+  defaultText?: string;
+  /** How the type reads in docs and errors when the derived text is not clear enough. */
+  typeText?: string;
+  /** Parses a string form that the schema does not take as is (e.g. `"50%"`); `where` names its origin. */
+  parseText?: (text: string, where: string) => T;
+}
+
+const mode = z.enum(['FIFO', 'FAIR']);
+const positiveInt = z.int().min(1);
+
+const pool = z.strictObject({
+  mode: mode.optional(),
+  weight: z.number().positive().optional(),
+  minShare: z.int().min(0).optional(),
+});
+
+/** Every setting, in the order `--explain` and the docs list them. */
+export const SETTING_SPECS: { readonly [K in SettingKey]: KeySpec<Settings[K]> } = {
+  'weft.execution.backend': {
+    description: 'Where tasks run: in the calling thread (async), on worker threads (thread) or in child processes (process).',
+    schema: z.enum(['async', 'thread', 'process']),
+    default: () => 'thread',
+  },
+  'weft.execution.executor.parallelism': {
+    description:
+      'Number of slots, i.e. leaf tasks that run at once across every job. A whole number, or a percentage of the available CPUs such as "50%" (at least 1).',
+    schema: positiveInt,
+    input: z.union([positiveInt, z.string().regex(/^\s*\d+(\.\d+)?%\s*$/)]),
+    default: () => os.availableParallelism(),
+    defaultText: 'number of CPUs (os.availableParallelism())',
+    typeText: 'integer ≥ 1 | "N%"',
+    parseText: parseParallelism,
+  },
+  'weft.scheduler.mode': {
+    description: 'How the scheduler shares slots between concurrent jobs: in submission order (FIFO) or round-robin by pool weight (FAIR).',
+    schema: mode,
+    default: () => 'FIFO',
+  },
+  'weft.scheduler.pools': {
+    description: 'Named scheduling pools for FAIR mode; each may set its own mode, weight (> 0) and minShare (slots guaranteed before weights apply).',
+    schema: z.record(z.string().min(1), pool) as z.ZodType<Settings['weft.scheduler.pools']>,
+    default: () => ({}),
+  },
+  'weft.task.maxFailures': {
+    description: 'Attempts of one task (first try included) before the task, and its job, fail.',
+    schema: positiveInt,
+    default: () => 4,
+  },
+  'weft.worker.maxOldGenerationSizeMb': {
+    description: 'Old-generation heap limit of each worker thread or process in MB; null for no limit.',
+    schema: positiveInt.nullable(),
+    default: () => null,
+  },
+  'weft.worker.abortGraceMs': {
+    description: 'Time a task gets to stop on its own after an abort before its worker is terminated, in milliseconds.',
+    schema: z.int().min(0),
+    default: () => 100,
+  },
+  'weft.retry.maxDelayMs': {
+    description: 'Upper bound of the exponential back-off between two attempts of a task, in milliseconds.',
+    schema: z.int().min(0),
+    default: () => 30000,
+  },
+  'weft.cache.dir': {
+    description: 'Directory of the step cache; a relative path is taken from the project directory.',
+    schema: z.string().min(1),
+    default: () => '.weft/cache',
+  },
+  'weft.parallelMap.chunkSize': {
+    description: 'Items per task in parallelMap; null chooses a size from the number of items and slots.',
+    schema: positiveInt.nullable(),
+    default: () => null,
+  },
+};
+
+/** Every known key, in table order. */
+export const SETTING_KEYS: readonly SettingKey[] = Object.keys(SETTING_SPECS) as SettingKey[];
+
+const keySet: ReadonlySet<string> = new Set(SETTING_KEYS);
+
+/** Every proper dotted prefix of a key (`weft`, `weft.scheduler`, …): a group, not a setting. */
+export const SETTING_GROUPS: ReadonlySet<string> = new Set(
+  SETTING_KEYS.flatMap((key) => {
+    const parts = key.split('.');
+    return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('.'));
+  }),
+);
+
+/** True when `key` names a known setting. */
+export function isSettingKey(key: string): key is SettingKey {
+  return keySet.has(key);
+}
+
+/** The table entry of a key. */
+export function specOf<K extends SettingKey>(key: K): KeySpec<Settings[K]> {
+  return SETTING_SPECS[key];
+}

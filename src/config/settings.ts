@@ -1,0 +1,75 @@
+/**
+ * The typed view of every setting weft knows, and the names of the places a value can come from.
+ * Kept apart from the key table (`keys.ts`) so that other layers can import the types without
+ * pulling in zod.
+ */
+
+/** Scheduling mode of a whole scheduler or of one pool. */
+export type SchedulingMode = 'FIFO' | 'FAIR';
+
+/** One scheduling pool, as in Spark's fair scheduler allocation file. */
+export interface PoolSettings {
+  /** How jobs inside the pool share its slots. @default 'FIFO' */
+  mode?: SchedulingMode;
+  /** Share of the slots relative to other pools. @default 1 */
+  weight?: number;
+  /** Slots the pool gets before weights apply. @default 0 */
+  minShare?: number;
+}
+
+/** Every known setting and the type of its resolved value. See `docs/configuration.md`. */
+export interface Settings {
+  /** Where tasks run. @default 'thread' */
+  'weft.execution.backend': 'async' | 'thread' | 'process';
+  /** Slots: tasks that run at once. @default os.availableParallelism() */
+  'weft.execution.executor.parallelism': number;
+  /** How the scheduler shares slots between jobs. @default 'FIFO' */
+  'weft.scheduler.mode': SchedulingMode;
+  /** Named scheduling pools. @default {} */
+  'weft.scheduler.pools': Record<string, PoolSettings>;
+  /** Attempts of one task before its job fails. @default 4 */
+  'weft.task.maxFailures': number;
+  /** Old-generation heap limit of a worker in MB, `null` for none. @default null */
+  'weft.worker.maxOldGenerationSizeMb': number | null;
+  /** Time a worker gets to stop after an abort before it is terminated. @default 100 */
+  'weft.worker.abortGraceMs': number;
+  /** Upper bound of the retry back-off. @default 30000 */
+  'weft.retry.maxDelayMs': number;
+  /** Step cache directory, relative to the project directory. @default '.weft/cache' */
+  'weft.cache.dir': string;
+  /** Items per `parallelMap` task, `null` for automatic. @default null */
+  'weft.parallelMap.chunkSize': number | null;
+}
+
+/** A dotted lower-case setting name, e.g. `weft.scheduler.mode`. */
+export type SettingKey = keyof Settings;
+
+/**
+ * The kind of place a value came from, lowest precedence first:
+ * `default` < `file` < `env` < `cli` < `code`.
+ */
+export type ConfigSourceKind = 'default' | 'file' | 'env' | 'cli' | 'code';
+
+/** Where one resolved value came from. */
+export interface ConfigSource {
+  kind: ConfigSourceKind;
+  /**
+   * `'built-in'`, `'/abs/weft.config.yaml:12:3'` (line and column of the key),
+   * `'WEFT_CONF_WEFT_SCHEDULER_MODE'`, `'--conf'` or `'code'`.
+   */
+  where: string;
+}
+
+/** What {@link resolveConfig} reads. Every field is optional. */
+export interface ResolveOptions {
+  /** Directory searched for `weft.config.yaml` and base of relative paths. @default process.cwd() */
+  cwd?: string;
+  /** Config file to read instead of `$WEFT_CONFIG` or `<cwd>/weft.config.yaml`; it must exist. */
+  configFile?: string;
+  /** Environment read for `WEFT_CONFIG` and `WEFT_CONF_*`. @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** The values of each `--conf` flag in order, e.g. `['weft.scheduler.mode=FAIR']`; the last one wins. */
+  cli?: readonly string[];
+  /** Settings from the calling code, by dotted key; the highest precedence. */
+  code?: Partial<Settings> | Record<string, unknown>;
+}

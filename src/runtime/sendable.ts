@@ -1,0 +1,98 @@
+/**
+ * Checks that a value survives the structured clone of `postMessage` / advanced IPC intact, before
+ * it is posted. Structured clone silently turns a class instance into a plain object without its
+ * methods and throws an unhelpful `DataCloneError` on functions; this walk fails instead with the
+ * task label, the path of the bad value (`params.client`) and the fix.
+ */
+import { UnsendableValueError } from './errors.js';
+
+/** Where a value is going, for error messages. */
+export interface SendableContext {
+  /** The task label, e.g. `step "load"`. */
+  label: string;
+  /** The path of the value's root, e.g. `input`, `params` or `output`. */
+  path: string;
+}
+
+/** Prototypes whose instances structured clone rebuilds with the same prototype. */
+const cloneable: ReadonlySet<object | null> = new Set<object | null>([
+  null,
+  Object.prototype,
+  Array.prototype,
+  Date.prototype,
+  RegExp.prototype,
+  Map.prototype,
+  Set.prototype,
+  ArrayBuffer.prototype,
+  SharedArrayBuffer.prototype,
+  DataView.prototype,
+  Number.prototype,
+  String.prototype,
+  Boolean.prototype,
+  BigInt.prototype,
+]);
+
+const FIX_CLASS =
+  'Send plain data (the fields the function needs) and rebuild the object inside the function, ' +
+  'or run this step on the async backend';
+
+/**
+ * Throws {@link UnsendableValueError} if `value` (or anything reachable from it) cannot be posted
+ * to a thread or process unchanged. Primitives return at once; cycles are handled.
+ */
+export function assertSendable(value: unknown, context: SendableContext): void {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) return;
+  walk(value, context.path, context.label, new Set());
+}
+
+function fail(label: string, path: string, problem: string, fix: string): never {
+  throw new UnsendableValueError(label, path, problem, fix);
+}
+
+function walk(value: unknown, path: string, label: string, seen: Set<object>): void {
+  if (typeof value === 'function') {
+    fail(label, path, `it is a function (${value.name || 'anonymous'}), and functions cannot be cloned`, 'Define the function with step() at the top level of its module and refer to it by id, or call it before sending its result');
+  }
+  if (typeof value === 'symbol') {
+    fail(label, path, `it is a symbol (${value.toString()}), and symbols cannot be cloned`, 'Send a string instead');
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (seen.has(value)) return;
+  seen.add(value);
+  if (ArrayBuffer.isView(value)) return;
+  if (value instanceof Error) return;
+  if (value instanceof WeakMap || value instanceof WeakSet || value instanceof Promise) {
+    fail(label, path, `it is a ${value.constructor.name}, which cannot be cloned`, 'Await or copy its contents into plain data first');
+  }
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (!cloneable.has(proto)) {
+    const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'an unknown class';
+    fail(label, path, `it is an instance of ${name}, and it would arrive as a plain object without its methods`, FIX_CLASS);
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item !== null && (typeof item === 'object' || typeof item === 'function' || typeof item === 'symbol')) {
+        walk(item, `${path}[${i}]`, label, seen);
+      }
+    }
+    return;
+  }
+  if (value instanceof Map) {
+    for (const [key, item] of value) {
+      walk(key, `${path}.keys()`, label, seen);
+      walk(item, `${path}.get(${typeof key === 'string' ? JSON.stringify(key) : String(key)})`, label, seen);
+    }
+    return;
+  }
+  if (value instanceof Set) {
+    for (const item of value) walk(item, `${path}.values()`, label, seen);
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== null && (typeof item === 'object' || typeof item === 'function' || typeof item === 'symbol')) {
+      walk(item, /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, label, seen);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The shared lifecycle of the thread and process backends: slots map one-to-one to workers
+ * (started lazily, reused by every task, replaced lazily after a crash), inputs are checked for
+ * sendability before they are posted, aborts reject at once. What differs between threads and
+ * processes is only how a worker is started ({@link SpawnWorker}).
+ */
+import type { NestedSubmitHandler, RunOptions, TaskOutcome, TaskRequest, WorkerBackend } from './backend.js';
+import type { BackendKind } from '../events.js';
+import type { FunctionRef } from './function-ref.js';
+import type { SendableRef } from './protocol.js';
+import type { SpawnWorker } from './spawned-worker.js';
+import type { PendingRun } from './worker-slot.js';
+import type { AbortWatcher } from './abort-fanout.js';
+import { abortReason } from './abort-reason.js';
+import { unwatchAbort, watchAbort } from './abort-fanout.js';
+import { CancelledError, UsageError } from '../errors.js';
+import { UnsupportedFunctionError } from './errors.js';
+import { assertSendable } from './sendable.js';
+import { WorkerSlot } from './worker-slot.js';
+
+/** Options every worker backend accepts. */
+export interface WorkerPoolOptions {
+  /** Number of workers (slots). */
+  slots: number;
+  /** Heap limit of each worker, in MB. */
+  maxOldGenerationSizeMb?: number;
+  /**
+   * How long a running task may take to settle after its signal aborted before its worker is terminated.
+   * @default 100
+   */
+  abortGraceMs?: number;
+}
+
+function sendableRef(ref: FunctionRef, label: string, kind: BackendKind): SendableRef {
+  if (ref.kind === 'local') {
+    throw new UnsupportedFunctionError(
+      label,
+      `a closure (\`local\` function reference) cannot be sent to a ${kind} worker; build the reference with toFunctionRef(fn, label, '${kind}') or define the function with step() at the top level of its module`,
+    );
+  }
+  return ref;
+}
+
+/** A {@link WorkerBackend} over a fixed set of worker threads or processes. */
+export class WorkerPoolBackend implements WorkerBackend {
+  readonly kind: BackendKind;
+  readonly slots: number;
+  readonly #slots: WorkerSlot[];
+  #nested: NestedSubmitHandler | undefined;
+  #nextId = 0;
+  #closed = false;
+
+  constructor(kind: BackendKind, options: WorkerPoolOptions, spawn: SpawnWorker) {
+    if (!Number.isInteger(options.slots) || options.slots < 1) {
+      throw new UsageError(`Expected \`slots\` to be an integer from 1 and up, got ${String(options.slots)}`);
+    }
+    this.kind = kind;
+    this.slots = options.slots;
+    const settings = { kind, spawn, abortGraceMs: options.abortGraceMs ?? 100, nested: () => this.#nested };
+    this.#slots = Array.from({ length: options.slots }, (_, i) => new WorkerSlot(i, settings));
+  }
+
+  async prepare(refs: ReadonlyArray<{ fn: FunctionRef; label: string }>, signal?: AbortSignal): Promise<void> {
+    if (this.#closed) throw new CancelledError(`the ${this.kind} backend is closed`);
+    signal?.throwIfAborted();
+    if (refs.length === 0) return;
+    const sendable = refs.map((r) => ({ fn: sendableRef(r.fn, r.label, this.kind), label: r.label }));
+    const slot = this.#slots[0] as WorkerSlot;
+    const prepared = slot.prepare(this.#nextId++, sendable);
+    if (!signal) return prepared;
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => reject(abortReason(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+      prepared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  run(request: TaskRequest, options: RunOptions): Promise<TaskOutcome> {
+    if (this.#closed) return Promise.reject(new CancelledError(`${request.label}: the ${this.kind} backend is closed`));
+    const { signal } = options;
+    if (signal.aborted) return Promise.reject(abortReason(signal));
+    const slot = this.#slots[options.slot];
+    if (!slot) {
+      return Promise.reject(new UsageError(`Expected \`slot\` to be an integer from 0 to ${this.slots - 1}, got ${options.slot}`));
+    }
+    let ref: SendableRef;
+    try {
+      ref = sendableRef(request.fn, request.label, this.kind);
+      assertSendable(request.input, { label: request.label, path: 'input' });
+      assertSendable(request.with, { label: request.label, path: 'with' });
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return new Promise<TaskOutcome>((resolve, reject) => {
+      const run: PendingRun & AbortWatcher = {
+        id: this.#nextId++,
+        seq: -1,
+        request,
+        ref,
+        options,
+        settled: false,
+        resolve: (outcome) => {
+          unwatchAbort(signal, run);
+          resolve(outcome);
+        },
+        reject: (error) => {
+          unwatchAbort(signal, run);
+          reject(error);
+        },
+        onAbort: () => {
+          if (run.settled) return;
+          run.settled = true;
+          reject(abortReason(signal));
+          slot.abandon(run);
+        },
+      };
+      watchAbort(signal, run);
+      slot.dispatch(run);
+    });
+  }
+
+  setNestedSubmitHandler(handler: NestedSubmitHandler): void {
+    this.#nested = handler;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#slots.map((slot) => slot.close(new CancelledError(`the ${this.kind} backend was closed`))));
+  }
+}

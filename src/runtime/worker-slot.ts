@@ -1,0 +1,302 @@
+/**
+ * One slot of a thread or process backend: its worker (started lazily, replaced lazily after a
+ * crash), the function handles that worker knows, the tasks in flight on it, and the batching of
+ * outgoing messages (every `run()` of one tick goes in one `postMessage`).
+ *
+ * Invariant: run messages are numbered (`seq`) in send order; the worker starts them in the same
+ * order and reports how many it took off its queue, so on a crash the tasks with `seq` below that
+ * count were running (rejected with `WorkerCrashedError`) and the others are re-sent.
+ */
+import type { SerializedError } from '../errors.js';
+import type { BackendKind } from '../events.js';
+import type { ItemResult, NestedSubmitHandler, RunOptions, TaskOutcome, TaskRequest } from './backend.js';
+import type { Batch, EncodedItemResult, ParentMessage, SendableRef, WorkerMessage } from './protocol.js';
+import type { SpawnedWorker, SpawnWorker } from './spawned-worker.js';
+import { CancelledError, deserializeError, serializeError } from '../errors.js';
+import { WorkerCrashedError } from './errors.js';
+import { collectTransferables } from './transfer.js';
+
+/** A run waiting for its worker. */
+export interface PendingRun {
+  id: number;
+  seq: number;
+  request: TaskRequest;
+  ref: SendableRef;
+  options: RunOptions;
+  /** True once the caller's promise is settled (e.g. rejected on abort); the worker may still be busy. */
+  settled: boolean;
+  resolve(outcome: TaskOutcome): void;
+  reject(error: Error): void;
+  timer?: NodeJS.Timeout;
+}
+
+interface PendingPrepare {
+  label: string;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/** Shared settings of every slot of one backend. */
+export interface SlotSettings {
+  kind: BackendKind;
+  spawn: SpawnWorker;
+  abortGraceMs: number;
+  nested(): NestedSubmitHandler | undefined;
+}
+
+const refKeys = new WeakMap<SendableRef, string>();
+function refKey(ref: SendableRef): string {
+  let key = refKeys.get(ref);
+  if (key === undefined) {
+    key = ref.kind === 'module' ? `m\0${ref.moduleUrl}\0${ref.id}` : `s\0${ref.id}\0${ref.source}`;
+    refKeys.set(ref, key);
+  }
+  return key;
+}
+
+/** The worker behind one slot and everything in flight on it. */
+export class WorkerSlot {
+  readonly #index: number;
+  readonly #settings: SlotSettings;
+  #worker: SpawnedWorker | undefined;
+  #handles = new Map<string, number>();
+  #sent = 0;
+  #startedFromMessages = 0;
+  #heardFrom = false;
+  #exitReason: string | undefined;
+  readonly #runs = new Map<number, PendingRun>();
+  readonly #prepares = new Map<number, PendingPrepare>();
+  readonly #nested = new Map<number, AbortController>();
+  #outgoing: ParentMessage[] = [];
+  readonly #transfer = new Set<ArrayBuffer>();
+  #flushScheduled = false;
+
+  constructor(index: number, settings: SlotSettings) {
+    this.#index = index;
+    this.#settings = settings;
+  }
+
+  /** Sends a run to this slot's worker, starting one if needed. */
+  dispatch(run: PendingRun): void {
+    const worker = this.#ensureWorker();
+    const handle = this.#handleFor(run.ref);
+    run.seq = this.#sent++;
+    this.#runs.set(run.id, run);
+    const { request, options } = run;
+    this.#outgoing.push({
+      type: 'run',
+      id: run.id,
+      handle,
+      mode: request.mode,
+      input: request.input,
+      with: request.with,
+      label: request.label,
+      attempt: request.attempt ?? 1,
+      taskId: options.taskId,
+      settle: request.settle ?? false,
+      transfer: request.transfer ?? false,
+    });
+    if (request.transfer && worker.canTransfer) collectTransferables(request.input, this.#transfer);
+    this.#scheduleFlush();
+  }
+
+  /** Resolves refs in this slot's worker. */
+  prepare(id: number, refs: ReadonlyArray<{ fn: SendableRef; label: string }>): Promise<void> {
+    this.#ensureWorker();
+    const handles = refs.map((r) => this.#handleFor(r.fn));
+    this.#outgoing.push({ type: 'prepare', id, handles, labels: refs.map((r) => r.label) });
+    this.#scheduleFlush();
+    return new Promise<void>((resolve, reject) => {
+      this.#prepares.set(id, { label: refs[0]?.label ?? 'prepare', resolve, reject });
+    });
+  }
+
+  /** The caller gave up on `run` (abort): tell the worker, and stop it if the task does not settle in time. */
+  abandon(run: PendingRun): void {
+    if (!this.#runs.has(run.id)) return;
+    this.#outgoing.push({ type: 'abort', id: run.id });
+    this.#scheduleFlush();
+    const check = (): void => {
+      if (!this.#runs.has(run.id) || !this.#worker) return;
+      if (run.seq < this.#started()) {
+        void this.#terminate(`was terminated because ${run.request.label} did not stop within ${this.#settings.abortGraceMs} ms of being aborted`);
+      } else {
+        run.timer = setTimeout(check, this.#settings.abortGraceMs);
+      }
+    };
+    run.timer = setTimeout(check, this.#settings.abortGraceMs);
+  }
+
+  /** Stops the worker and rejects everything pending with `error`. */
+  close(error: Error): Promise<void> {
+    for (const run of this.#runs.values()) this.#settle(run, undefined, error);
+    this.#runs.clear();
+    for (const prepare of this.#prepares.values()) prepare.reject(error);
+    this.#prepares.clear();
+    return this.#terminate('was closed');
+  }
+
+  #ensureWorker(): SpawnedWorker {
+    if (this.#worker) return this.#worker;
+    const worker: SpawnedWorker = this.#settings.spawn(this.#index, {
+      onBatch: (batch) => {
+        if (this.#worker === worker) this.#receive(batch);
+      },
+      onExit: (code, reason) => {
+        if (this.#worker === worker) this.#onExit(worker, code, reason);
+      },
+    });
+    this.#worker = worker;
+    this.#handles = new Map();
+    this.#sent = 0;
+    this.#startedFromMessages = 0;
+    this.#heardFrom = false;
+    this.#exitReason = undefined;
+    return worker;
+  }
+
+  #handleFor(ref: SendableRef): number {
+    const key = refKey(ref);
+    let handle = this.#handles.get(key);
+    if (handle === undefined) {
+      handle = this.#handles.size;
+      this.#handles.set(key, handle);
+      this.#outgoing.push({ type: 'define', handle, ref });
+    }
+    return handle;
+  }
+
+  #started(): number {
+    return this.#worker?.readStarted?.() ?? this.#startedFromMessages;
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => this.#flush());
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const worker = this.#worker;
+    if (!worker || this.#outgoing.length === 0) return;
+    const batch: Batch<ParentMessage> = { type: 'batch', messages: this.#outgoing };
+    const transfer = [...this.#transfer];
+    this.#outgoing = [];
+    this.#transfer.clear();
+    try {
+      worker.post(batch, transfer);
+    } catch (error) {
+      for (const message of batch.messages) {
+        const run = message.type === 'run' ? this.#runs.get(message.id) : undefined;
+        if (run) {
+          this.#runs.delete(run.id);
+          this.#settle(run, undefined, error as Error);
+        }
+      }
+      void this.#terminate(`could not be sent a message (${(error as Error).message})`);
+    }
+  }
+
+  #receive(batch: Batch<WorkerMessage>): void {
+    this.#heardFrom = true;
+    for (const message of batch.messages) {
+      switch (message.type) {
+        case 'done':
+        case 'failed': {
+          const run = this.#runs.get(message.id);
+          if (!run) break;
+          this.#runs.delete(message.id);
+          if (message.type === 'done') {
+            const value = run.request.settle && Array.isArray(message.value) ? decodeItems(message.value as EncodedItemResult[]) : message.value;
+            this.#settle(run, { value, startedAt: message.startedAt, endedAt: message.endedAt });
+          } else {
+            this.#settle(run, undefined, deserializeError(message.error));
+          }
+          break;
+        }
+        case 'prepared': {
+          const prepare = this.#prepares.get(message.id);
+          this.#prepares.delete(message.id);
+          if (message.error) prepare?.reject(deserializeError(message.error));
+          else prepare?.resolve();
+          break;
+        }
+        case 'started':
+          this.#startedFromMessages = message.count;
+          break;
+        case 'fatal':
+          this.#exitReason ??= `hit an uncaught error: ${message.error.message}`;
+          break;
+        case 'submit':
+          this.#submit(message.id, message.parentTaskId, message.request);
+          break;
+        case 'submit-abort':
+          this.#nested.get(message.id)?.abort(new CancelledError('the nested task was aborted inside its worker'));
+          break;
+      }
+    }
+  }
+
+  #settle(run: PendingRun, outcome: TaskOutcome | undefined, error?: Error): void {
+    if (run.timer) clearTimeout(run.timer);
+    if (run.settled) return;
+    run.settled = true;
+    if (error) run.reject(error);
+    else run.resolve(outcome as TaskOutcome);
+  }
+
+  #submit(id: number, parentTaskId: number, request: TaskRequest): void {
+    const handler = this.#settings.nested();
+    const controller = new AbortController();
+    this.#nested.set(id, controller);
+    const reply = (outcome?: TaskOutcome, error?: SerializedError): void => {
+      this.#nested.delete(id);
+      this.#outgoing.push(error ? { type: 'submit-result', id, error } : { type: 'submit-result', id, ...(outcome ? { outcome } : {}) });
+      this.#scheduleFlush();
+    };
+    if (!handler) {
+      reply(undefined, serializeError(new Error(`${request.label}: nested work was submitted, but no scheduler installed a nested submit handler`)));
+      return;
+    }
+    handler(parentTaskId, request, controller.signal).then(
+      (outcome) => reply(outcome),
+      (error: unknown) => reply(undefined, serializeError(error)),
+    );
+  }
+
+  #terminate(reason: string): Promise<void> {
+    if (!this.#worker) return Promise.resolve();
+    this.#exitReason = reason;
+    return this.#worker.terminate();
+  }
+
+  #onExit(worker: SpawnedWorker, code: number | null, spawnerReason: string): void {
+    const started = worker.readStarted?.() ?? this.#startedFromMessages;
+    const reason = this.#exitReason ?? spawnerReason;
+    const madeProgress = started > 0 || this.#heardFrom;
+    this.#worker = undefined;
+    for (const controller of this.#nested.values()) controller.abort(new CancelledError(`the worker of slot ${this.#index} ${reason}`));
+    this.#nested.clear();
+    for (const prepare of this.#prepares.values()) prepare.reject(new WorkerCrashedError(prepare.label, this.#index, code, reason));
+    this.#prepares.clear();
+    const resend: PendingRun[] = [];
+    for (const run of this.#runs.values()) {
+      if (run.settled) {
+        if (run.timer) clearTimeout(run.timer);
+      } else if (run.seq < started || !madeProgress) {
+        this.#settle(run, undefined, new WorkerCrashedError(run.request.label, this.#index, code, reason));
+      } else {
+        resend.push(run);
+      }
+    }
+    this.#runs.clear();
+    this.#outgoing = [];
+    this.#transfer.clear();
+    for (const run of resend) this.dispatch(run);
+  }
+}
+
+function decodeItems(items: EncodedItemResult[]): ItemResult[] {
+  return items.map((item) => (item.ok ? item : { ok: false, error: deserializeError(item.error) }));
+}
