@@ -13,6 +13,40 @@
  */
 export { WeftError, UsageError, CancelledError, TimeoutError } from './errors.js';
 export { EventStream } from './events.js';
-export type { WeftEvent, RunEvent, NodeEvent, TaskEvent, BackendKind } from './events.js';
-export * from './pipeline/index.js';
+export type { WeftEvent, RunEvent, NodeEvent, TaskEvent, BackendKind, EventListener } from './events.js';
+export * from './config/index.js';
+export {
+  createBackend,
+  isWeftWorker,
+  CapturedVariableError,
+  UnsupportedFunctionError,
+  UnsendableValueError,
+  FunctionNotFoundError,
+  DuplicateFunctionError,
+  WorkerCrashedError,
+  ItemFailedError,
+  type TaskContext,
+  type TaskRequest,
+  type TaskOutcome,
+  type WorkerBackend,
+  type ItemResult,
+} from './runtime/index.js';
+export * from './scheduler/index.js';
 export { Engine, type EngineOptions } from './scheduler/engine.js';
+export {
+  Dag,
+  runGraph,
+  dagWidth,
+  criticalPath,
+  predictWallTime,
+  CycleError,
+  UnknownDependencyError,
+  DuplicateNodeError,
+  type GraphNode,
+  type FailurePolicy,
+  type NodeStatus,
+  type RunStatus,
+  type GraphRunResult,
+  type NodeResult,
+} from './graph/index.js';
+export * from './pipeline/index.js';

@@ -7,17 +7,17 @@
  */
 import type { BackendKind, FunctionRef } from './index.js';
 import type { NestedSubmitHandler, RunOptions, TaskOutcome, TaskRequest, WorkerBackend } from './backend.js';
-import { createBackend, type CreateBackendOptions } from './create-backend.js';
+import { createBackend, type BackendOptions } from './create-backend.js';
 
 export class BackendSet implements WorkerBackend {
   readonly kind: BackendKind;
   readonly slots: number;
-  #options: CreateBackendOptions;
+  #options: BackendOptions;
   #backends = new Map<BackendKind, WorkerBackend>();
   #nested: NestedSubmitHandler | undefined;
   #closed = false;
 
-  constructor(kind: BackendKind, options: CreateBackendOptions) {
+  constructor(kind: BackendKind, options: BackendOptions) {
     this.kind = kind;
     this.slots = options.slots;
     this.#options = options;

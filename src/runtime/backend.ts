@@ -18,7 +18,7 @@ export type { BackendKind };
 export type CallMode =
   /** `fn(input, ctx)` once. */
   | 'call'
-  /** `input` is `{ items, offset }`: `fn(item, offset + i, ctx)` for each item, in order. */
+  /** `input` is `{ items, offset }`: `fn(item, ctx)` for each item, in order, with `ctx.index = offset + i`. */
   | 'map';
 
 /** One unit of leaf work. */

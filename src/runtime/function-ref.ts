@@ -2,7 +2,7 @@
  * How a worker finds the code of a task (DESIGN.md principle 3: code is found, not sent).
  */
 
-/** The function a task runs, called as `fn(input, ctx)` or `fn(item, index, ctx)`. */
+/** The function a task runs, called as `fn(input, ctx)`, or `fn(item, ctx)` per item with `ctx.index` set. */
 export type UserFunction = (...args: never[]) => unknown;
 
 export type FunctionRef =

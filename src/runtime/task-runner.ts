@@ -1,7 +1,8 @@
 /**
  * How a user function is called, the same in every backend (DESIGN.md principle 6: the async
- * backend is the reference, the others must agree): `fn(input, ctx)` in `call` mode,
- * `fn(item, offset + i, ctx)` per item in `map` mode, results in order.
+ * backend is the reference, the others must agree): `fn(input, ctx)` in `call` mode, and
+ * `fn(item, ctx)` per item in `map` mode with `ctx.index` the item's position in the whole input,
+ * results in order. One shape for both, so a `step()` function can be mapped too.
  */
 import type { BackendKind } from '../events.js';
 import type { CallMode, ItemResult } from './backend.js';
@@ -25,6 +26,8 @@ export interface TaskContext {
   backend: BackendKind;
   /** The scheduler's task id. */
   taskId: number;
+  /** `map` mode: the item's position in the whole input (`parallelMap`). */
+  index?: number;
 }
 
 type Invocable = (...args: unknown[]) => unknown;
@@ -42,16 +45,19 @@ export function invokeTask(fn: UserFunction, mode: CallMode, input: unknown, ctx
   if (mode === 'call') return call(input, ctx);
   const { items, offset } = mapInput(input, ctx.label);
   const results: unknown[] = new Array<unknown>(items.length);
+  // One context per chunk; items run one after another, so its index can move along.
+  const itemCtx: TaskContext = { ...ctx, index: offset };
   for (let i = 0; i < items.length; i++) {
     let value: unknown;
     try {
-      value = call(items[i], offset + i, ctx);
+      itemCtx.index = offset + i;
+      value = call(items[i], itemCtx);
     } catch (error) {
       if (!settle) throw new ItemFailedError(offset + i, error);
       results[i] = { ok: false, error: asError(error) } satisfies ItemResult;
       continue;
     }
-    if (isPromiseLike(value)) return finishAsync(call, items, offset, ctx, settle, results, i, value);
+    if (isPromiseLike(value)) return finishAsync(call, items, offset, itemCtx, settle, results, i, value);
     results[i] = settle ? ({ ok: true, value } satisfies ItemResult) : value;
   }
   return results;
@@ -69,7 +75,8 @@ async function finishAsync(
 ): Promise<unknown[]> {
   for (let i = from; i < items.length; i++) {
     try {
-      const value = i === from ? await pending : await call(items[i], offset + i, ctx);
+      ctx.index = offset + i;
+      const value = i === from ? await pending : await call(items[i], ctx);
       results[i] = settle ? ({ ok: true, value } satisfies ItemResult) : value;
     } catch (error) {
       if (!settle) throw new ItemFailedError(offset + i, error);

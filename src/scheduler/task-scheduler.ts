@@ -51,7 +51,6 @@ export class TaskScheduler {
   /** Tasks with an attempt in the backend, by id (nested submissions name their parent by id). */
   readonly #active = new Map<number, Task>();
   readonly #unregister: () => void;
-  readonly #inProcess: boolean;
   #nextJobId = 0;
   #nextTaskSetId = 0;
   #nextTaskId = 0;
@@ -64,7 +63,6 @@ export class TaskScheduler {
 
   constructor(options: SchedulerOptions) {
     this.backend = options.backend;
-    this.#inProcess = options.backend.kind === 'async';
     this.slots = checkCount('slots', options.slots ?? options.backend.slots, options.backend.slots);
     this.#maxFailures = checkCount('maxFailures', options.maxFailures ?? 4, Infinity);
     this.events = options.events ?? new EventStream();
@@ -253,7 +251,7 @@ export class TaskScheduler {
     try {
       // Only in-process code can submit through the async context; worker backends report nested
       // work through the nested-submit handler, so their runs skip the context's cost.
-      run = this.#inProcess
+      run = (request.backend ?? this.backend.kind) === 'async'
         ? runInTask(task, () => this.backend.run(request, { slot, taskId: task.id, signal }))
         : this.backend.run(request, { slot, taskId: task.id, signal });
     } catch (error) {
@@ -273,7 +271,7 @@ export class TaskScheduler {
       if (this.events.wants('task.succeeded')) this.#emit('task.succeeded', task);
       this.#settle(task);
       const { value, startedAt, endedAt } = outcome;
-      task.resolve({ value, startedAt, endedAt, slot: task.slot, attempts: task.attempts, taskId: task.id, backend: this.backend.kind });
+      task.resolve({ value, startedAt, endedAt, slot: task.slot, attempts: task.attempts, taskId: task.id, backend: task.request.backend ?? this.backend.kind });
     }
     this.#pump();
   }
@@ -350,7 +348,7 @@ export class TaskScheduler {
       pool: set.pool,
       label: task.request.label,
       time: Date.now(),
-      backend: this.backend.kind,
+      backend: task.request.backend ?? this.backend.kind,
       slot: task.slot,
       ...(error === undefined ? {} : { error: serializeError(error) }),
     });
