@@ -33,16 +33,15 @@ export function criticalPath(dag: Dag, durationMs: (id: string) => number = () =
   const prev = new Int32Array(t.size).fill(-1);
   let end = -1;
   for (const i of t.order) {
-    let start = 0;
+    let best = -1;
     for (let k = t.depStart[i]!; k < t.depStart[i + 1]!; k++) {
       const d = t.depList[k]!;
-      if (finish[d]! > start || (finish[d] === start && prev[i] >= 0 && d < prev[i]!) || (prev[i] < 0 && finish[d] === start)) {
-        start = finish[d]!;
-        prev[i] = d;
-      }
+      if (best < 0 || finish[d]! > finish[best]! || (finish[d] === finish[best] && d < best)) best = d;
     }
+    prev[i] = best;
+    const start = best < 0 ? 0 : finish[best]!;
     finish[i] = start + duration(durationMs, t.ids[i]!);
-    if (end < 0 || finish[i]! > finish[end]! || (finish[i] === finish[end] && i < end)) end = i;
+    if (end < 0 || finish[i] > finish[end]! || (finish[i] === finish[end] && i < end)) end = i;
   }
   const path: string[] = [];
   for (let i = end; i >= 0; i = prev[i]!) path.push(t.ids[i]!);
@@ -141,7 +140,11 @@ function maximumMatching(reach: Uint32Array, n: number, words: number): number {
     cursor.fill(0);
     let head = 0;
     let tail = 0;
-    for (let u = 0; u < n; u++) if (matchL[u]! < 0) (dist[u] = 0), (queue[tail++] = u);
+    for (let u = 0; u < n; u++) {
+      if (matchL[u]! >= 0) continue;
+      dist[u] = 0;
+      queue[tail++] = u;
+    }
     let found = false;
     while (head < tail) {
       const u = queue[head++]!;
@@ -149,7 +152,10 @@ function maximumMatching(reach: Uint32Array, n: number, words: number): number {
         visited[v >>> 5]! |= 1 << (v & 31);
         const w = matchR[v]!;
         if (w < 0) found = true;
-        else if (dist[w]! < 0) (dist[w] = dist[u]! + 1), (queue[tail++] = w);
+        else if (dist[w]! < 0) {
+          dist[w] = dist[u]! + 1;
+          queue[tail++] = w;
+        }
       }
     }
     if (!found) return matched;
@@ -172,7 +178,10 @@ function maximumMatching(reach: Uint32Array, n: number, words: number): number {
         via[depth - 1] = v;
         const w = matchR[v]!;
         if (w < 0) {
-          for (let k = 0; k < depth; k++) (matchL[stack[k]!] = via[k]!), (matchR[via[k]!] = stack[k]!);
+          for (let k = 0; k < depth; k++) {
+            matchL[stack[k]!] = via[k]!;
+            matchR[via[k]!] = stack[k]!;
+          }
           matched++;
           break;
         }

@@ -54,8 +54,9 @@ export function runGraph<T>(dag: Dag<T>, options: RunGraphOptions<T>): Promise<G
     if (!policies.includes(failurePolicy)) {
       throw new UsageError(`Expected \`failurePolicy\` to be 'fail-fast' or 'keep-going', got ${describeValue(failurePolicy)}.`);
     }
-    if (typeof options.execute !== 'function') {
-      throw new UsageError(`Expected \`execute\` to be a function that runs one node, got ${describeValue(options.execute)}.`);
+    const execute: unknown = (options as { execute?: unknown }).execute;
+    if (typeof execute !== 'function') {
+      throw new UsageError(`Expected \`execute\` to be a function that runs one node, got ${describeValue(execute)}.`);
     }
     const run = new GraphRun(dag, {
       name: options.name,
@@ -64,10 +65,10 @@ export function runGraph<T>(dag: Dag<T>, options: RunGraphOptions<T>): Promise<G
       keepGoing: failurePolicy === 'keep-going',
       signal: options.signal,
       events: options.events,
-      execute: options.execute.bind(options),
+      execute: (node, ctx) => options.execute(node, ctx),
     });
     return run.run();
   } catch (error) {
-    return Promise.reject(error as Error);
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }

@@ -117,7 +117,7 @@ export class GraphRun<T> {
       if (!(promise instanceof Promise)) promise = Promise.resolve(promise);
     } catch (error) {
       // Handled on the promise path like any rejection, so completions never nest inside #pump.
-      promise = Promise.reject(error as Error);
+      promise = Promise.reject(toError(error));
     }
     promise.then(
       (execution) => this.#onFulfilled(attempt, execution),
