@@ -74,7 +74,7 @@ export interface TaskEvent {
 
 export type WeftEvent = RunEvent | NodeEvent | TaskEvent;
 export type WeftEventType = WeftEvent['type'];
-type EventOf<T extends WeftEventType> = Extract<WeftEvent, { type: T }>;
+type EventOf<T extends WeftEventType> = T extends RunEventType ? RunEvent : T extends NodeEventType ? NodeEvent : TaskEvent;
 export type EventListener<T extends WeftEventType | '*'> = (event: T extends WeftEventType ? EventOf<T> : WeftEvent) => void;
 
 /** A typed, synchronous event stream. A listener that throws is reported and never breaks the run. */

@@ -31,7 +31,22 @@ export {
   type WorkerBackend,
   type ItemResult,
 } from './runtime/index.js';
-export * from './scheduler/index.js';
+export {
+  TaskScheduler,
+  withPool,
+  withJobGroup,
+  cancelJobGroup,
+  currentPool,
+  currentJobGroup,
+  UnknownPoolError,
+  InvalidPoolConfigError,
+  type PoolConfig,
+  type SchedulerOptions,
+  type SubmitOptions,
+  type TaskResult,
+  type TaskSet,
+  type TaskSetOptions,
+} from './scheduler/index.js';
 export { Engine, type EngineOptions } from './scheduler/engine.js';
 export {
   Dag,

@@ -125,7 +125,7 @@ function encodeCanonical(value: unknown, hash: Hash, label: string, path: string
     case 'symbol':
       throw new UsageError(`${label}: cannot cache a call whose argument ${path} is a ${typeof value}; pass plain data or set cache: false`);
   }
-  const obj = value as object;
+  const obj = value;
   if (stack.has(obj)) throw new UsageError(`${label}: cannot cache a call whose argument ${path} contains a cycle`);
   stack.add(obj);
   if (ArrayBuffer.isView(obj)) {

@@ -144,7 +144,7 @@ async function mapChunks<T, R, C>(
   submit: Submit,
 ): Promise<unknown[]> {
   // Inside a worker the function must be findable by another worker, never a local closure.
-  const ref = toFunctionRef(fn as never, label, currentWorkerHost() && backend === 'async' ? 'thread' : backend);
+  const ref = toFunctionRef(fn, label, currentWorkerHost() && backend === 'async' ? 'thread' : backend);
   const controller = new AbortController();
   const onAbort = (): void => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) throw options.signal.reason;

@@ -148,7 +148,7 @@ export class Pipeline {
     const step: PipelineStep = {
       name,
       index: this.#steps.length,
-      fn: fn as PipelineStep['fn'],
+      fn: fn,
       id: definition?.id ?? name,
       params: { ...(options.params as Record<string, unknown> | undefined) },
       inputs: normaliseInputs(options.inputs),

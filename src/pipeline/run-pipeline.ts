@@ -37,7 +37,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, spec:
   for (const { data: step } of plan.dag.nodes) {
     const label = `step "${step.name}"`;
     const backend = step.options.backend ?? spec.backend;
-    const ref = toFunctionRef(step.fn as never, label, backend);
+    const ref = toFunctionRef(step.fn, label, backend);
     if (backend !== 'async') assertSendable(step.params, { label, path: 'params' });
     prepared.set(step.name, { step, label, backend, ref });
   }

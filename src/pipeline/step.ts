@@ -6,8 +6,7 @@
  * function by id: code is found, not sent (DESIGN.md principle 3). The returned value is the
  * function itself, still callable directly (handy in unit tests), carrying its step metadata.
  */
-import { registerModuleFunction } from '../runtime/registry.js';
-import type { TaskContext } from '../runtime/task-context.js';
+import { registerModuleFunction, type TaskContext } from '../runtime/index.js';
 
 const STEP = Symbol.for('weft.step');
 
@@ -23,7 +22,7 @@ export interface StepDefinition {
  * A step function: takes one object (its params merged with its named inputs) and the task context.
  * `P` is that object's type, `R` the (awaited) output.
  */
-export type Step<P extends object = Record<string, unknown>, R = unknown> = ((args: P, ctx: TaskContext) => R | Promise<R>) & {
+export type Step<P = Record<string, unknown>, R = unknown> = ((args: P, ctx: TaskContext) => R | Promise<R>) & {
   readonly [STEP]: StepDefinition;
 };
 
@@ -36,8 +35,8 @@ export type Step<P extends object = Record<string, unknown>, R = unknown> = ((ar
  * export const processChunk = step('process_chunk', ({ chunkId }: { chunkId: number }) => `processed_${chunkId}`);
  * ```
  */
-export function step<P extends object, R>(id: string, fn: (args: P, ctx: TaskContext) => R | Promise<R>): Step<P, Awaited<R>> {
-  const ref = registerModuleFunction(id, fn as never);
+export function step<P, R>(id: string, fn: (args: P, ctx: TaskContext) => R | Promise<R>): Step<P, Awaited<R>> {
+  const ref = registerModuleFunction(id, fn);
   Object.defineProperty(fn, STEP, { value: { id, moduleUrl: ref.moduleUrl } satisfies StepDefinition, enumerable: false });
   return fn as unknown as Step<P, Awaited<R>>;
 }

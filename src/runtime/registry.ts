@@ -34,7 +34,8 @@ const ownRoot = new URL('../', import.meta.url).href;
 
 /** Normalises a stack file name or path to a `file://` URL without query or hash. */
 export function toModuleUrl(fileName: string): string {
-  const url = /^[a-z][a-z0-9+.-]*:/i.test(fileName) && !/^[a-z]:[\\/]/i.test(fileName) ? fileName : pathToFileURL(fileName).href;
+  // Some loaders report a re-imported module as a path with its query (`/x/mod.ts?v=2`).
+  const url = /^[a-z][a-z0-9+.-]*:/i.test(fileName) && !/^[a-z]:[\\/]/i.test(fileName) ? fileName : pathToFileURL(fileName.replace(/\?.*$/, '')).href;
   return url.replace(/[?#].*$/, '');
 }
 

@@ -73,6 +73,8 @@ export interface SubmitOptions {
   signal?: AbortSignal;
   /** Overrides the scheduler's `maxFailures` for this task. */
   maxFailures?: number;
+  /** Called when the task takes a slot (each attempt), e.g. to report where a step really started. */
+  onStart?: (slot: number) => void;
 }
 
 /** A task's outcome plus where it ran. */

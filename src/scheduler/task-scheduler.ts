@@ -175,6 +175,7 @@ export class TaskScheduler {
       if (signal?.aborted === true) throw signal.reason;
       const maxFailures = options?.maxFailures === undefined ? this.#maxFailures : checkCount('maxFailures', options.maxFailures, Infinity);
       const task = new Task(this, this.#nextTaskId++, taskSet, request, maxFailures, parent, resolve, reject);
+      if (options?.onStart) task.onStart = options.onStart;
       if (signal !== undefined) {
         const onAbort = (): void => {
           this.#abort(task, signal.reason);
@@ -247,6 +248,7 @@ export class TaskScheduler {
     }
     const request = task.attempts === 1 ? task.request : { ...task.request, attempt: (task.request.attempt ?? 1) + task.attempts - 1 };
     if (this.events.wants('task.started')) this.#emit('task.started', task);
+    task.onStart?.(slot);
     let run: Promise<TaskOutcome>;
     try {
       // Only in-process code can submit through the async context; worker backends report nested

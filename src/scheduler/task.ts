@@ -29,6 +29,8 @@ export class Task implements SchedulerContext {
   childSet: TaskSetImpl | undefined = undefined;
   /** Removes the listener on the caller's signal; set exactly when the caller gave one. */
   unlisten: (() => void) | undefined = undefined;
+  /** Called when the task takes a slot (`SubmitOptions.onStart`). */
+  onStart: ((slot: number) => void) | undefined = undefined;
 
   constructor(
     readonly owner: object,

@@ -82,7 +82,7 @@ describe('pipeline wiring errors, before any step runs', () => {
       }
     }
     const p = new Pipeline('p');
-    p.addStep(where, { name: 'w', params: { client: new Client() } as never });
+    p.addStep(where, { name: 'w', params: { client: new Client() } });
     await expect(p.run({ executor: new ParallelExecutor({ maxWorkers: 1, backend: 'thread' }), cacheDir })).rejects.toThrow(
       /step "w".*params\.client/s,
     );
