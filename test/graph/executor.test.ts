@@ -31,6 +31,7 @@ describe('runGraph: order and bounds', () => {
     });
     expect(started).toEqual(['x', 'z', 'y', 'w']);
     expect(result.status).toBe('succeeded');
+    expect(result.runId).toMatch(/^[0-9a-f-]{36}$/);
     expect([...result.nodes.keys()]).toEqual(['x', 'y', 'z', 'w']);
     expect(result.nodes.get('y')).toMatchObject({ status: 'succeeded', value: 'Y', attempts: 1 });
   });
@@ -79,7 +80,7 @@ describe('runGraph: order and bounds', () => {
       failurePolicy: 'keep-going',
       execute: (n) => {
         if (n.id === 'a') throw new RangeError('sync');
-        return Promise.resolve(undefined as unknown as NodeExecution);
+        return Promise.resolve((n.id === 'b' ? undefined : 42) as unknown as NodeExecution);
       },
     });
     expect(result.nodes.get('a')?.error).toBeInstanceOf(RangeError);

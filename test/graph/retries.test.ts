@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CancelledError, TimeoutError } from '../../src/errors.js';
 import { EventStream } from '../../src/events.js';
 import type { NodeEvent } from '../../src/events.js';
@@ -112,5 +112,48 @@ describe('runGraph: timeouts', () => {
     });
     expect(result.status).toBe('succeeded');
     expect(signal?.aborted).toBe(false);
+  });
+});
+
+describe('runGraph: a listener that cancels the run', () => {
+  it('leaves no back-off timer and starts no further attempt', async () => {
+    vi.useFakeTimers();
+    try {
+      for (const retryDelayMs of [0, 600_000]) {
+        const controller = new AbortController();
+        const events = new EventStream();
+        events.on('node.retried', () => controller.abort());
+        let calls = 0;
+        const result = await runGraph(new Dag([node('a', { retries: 3, retryDelayMs })]), {
+          name: 't',
+          parallelism: 1,
+          events,
+          signal: controller.signal,
+          execute: () => (calls++, Promise.reject(new Error('no'))),
+        });
+        expect(result.status).toBe('cancelled');
+        expect(calls).toBe(1);
+        expect(vi.getTimerCount()).toBe(0);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('does not call execute when the run is cancelled from node.started', async () => {
+    const controller = new AbortController();
+    const events = new EventStream();
+    events.on('node.started', () => controller.abort());
+    let calls = 0;
+    const result = await runGraph(new Dag([node('a'), node('b')]), {
+      name: 't',
+      parallelism: 2,
+      events,
+      signal: controller.signal,
+      execute: () => (calls++, Promise.resolve({})),
+    });
+    expect(calls).toBe(0);
+    expect(result.nodes.get('a')?.status).toBe('cancelled');
+    expect(result.nodes.get('b')?.status).toBe('not-run');
   });
 });
