@@ -72,8 +72,8 @@ describe('runGraph: order and bounds', () => {
     await expect(runGraph(dag, { name: 't', parallelism: 1.5, execute: ok })).rejects.toThrow(/got number 1.5/);
   });
 
-  it('treats a synchronous throw as a failure and an undefined resolution as success', async () => {
-    const dag = new Dag([node('a'), node('b')]);
+  it('treats a synchronous throw as a failure and a non-object resolution as success', async () => {
+    const dag = new Dag([node('a'), node('b'), node('c')]);
     const result = await runGraph(dag, {
       name: 't',
       parallelism: 2,
@@ -85,6 +85,7 @@ describe('runGraph: order and bounds', () => {
     });
     expect(result.nodes.get('a')?.error).toBeInstanceOf(RangeError);
     expect(result.nodes.get('b')?.status).toBe('succeeded');
+    expect(result.nodes.get('c')?.status).toBe('succeeded');
   });
 });
 
