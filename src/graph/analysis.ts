@@ -121,17 +121,22 @@ function maximumMatching(reach: Uint32Array, n: number, words: number): number {
   const stack = new Int32Array(n);
   const via = new Int32Array(n);
   let matched = 0;
+  // Next right vertex of u at or after u's cursor (a bit position) that is not visited yet.
   const nextRight = (u: number): number => {
     const row = u * words;
-    for (let w = cursor[u]!; w < words; w++) {
-      const bits = reach[row + w]! & ~visited[w]!;
-      if (bits !== 0) {
-        cursor[u] = w;
-        return (w << 5) + (31 - Math.clz32(bits & -bits));
+    const from = cursor[u]!;
+    let w = from >>> 5;
+    let bits = w < words ? reach[row + w]! & ~visited[w]! & (~0 << (from & 31)) : 0;
+    while (bits === 0) {
+      if (++w >= words) {
+        cursor[u] = n;
+        return -1;
       }
+      bits = reach[row + w]! & ~visited[w]!;
     }
-    cursor[u] = words;
-    return -1;
+    const v = (w << 5) + (31 - Math.clz32(bits & -bits));
+    cursor[u] = v + 1;
+    return v;
   };
   for (;;) {
     // BFS: layer the left vertices by alternating-path distance from the free ones.
@@ -162,6 +167,7 @@ function maximumMatching(reach: Uint32Array, n: number, words: number): number {
     // DFS: vertex-disjoint augmenting paths along the layers.
     visited.fill(0);
     cursor.fill(0);
+    let augmented = 0;
     for (let root = 0; root < n; root++) {
       if (matchL[root]! >= 0 || dist[root] !== 0) continue;
       let depth = 1;
@@ -174,19 +180,25 @@ function maximumMatching(reach: Uint32Array, n: number, words: number): number {
           depth--;
           continue;
         }
+        const w = matchR[v]!;
+        if (w >= 0 && dist[w] !== dist[u]! + 1) continue;
+        // Only a right vertex that a path goes through is used up for this phase.
         visited[v >>> 5]! |= 1 << (v & 31);
         via[depth - 1] = v;
-        const w = matchR[v]!;
-        if (w < 0) {
-          for (let k = 0; k < depth; k++) {
-            matchL[stack[k]!] = via[k]!;
-            matchR[via[k]!] = stack[k]!;
-          }
-          matched++;
-          break;
+        if (w >= 0) {
+          stack[depth++] = w;
+          continue;
         }
-        if (dist[w] === dist[u]! + 1) stack[depth++] = w;
+        for (let k = 0; k < depth; k++) {
+          matchL[stack[k]!] = via[k]!;
+          matchR[via[k]!] = stack[k]!;
+        }
+        matched++;
+        augmented++;
+        break;
       }
     }
+    // BFS found a layered path to a free vertex, so at least one augments; this guards the loop.
+    if (augmented === 0) return matched;
   }
 }

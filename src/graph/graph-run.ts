@@ -81,7 +81,8 @@ export class GraphRun<T> {
     }
     signal?.addEventListener('abort', this.#onAbort);
     const { indegree } = this.#t;
-    for (let i = 0; i < indegree.length; i++) if (indegree[i] === 0) this.#makeReady(i);
+    // A listener may cancel the run from inside any event; every emit point checks for that.
+    for (let i = 0; i < indegree.length && !this.#stopped; i++) if (indegree[i] === 0) this.#makeReady(i);
     this.#pump();
     this.#checkDone();
     return promise;
@@ -109,7 +110,10 @@ export class GraphRun<T> {
     const node = this.#nodes[i]!;
     const attempt = new Attempt(i, node.id, ++this.#attempts[i]!, this.#s.runId, Date.now());
     this.#current[i] = attempt;
-    if (this.#s.events?.wants('node.started')) this.#emitNode('node.started', i, attempt.attempt, {});
+    if (this.#s.events?.wants('node.started')) {
+      this.#emitNode('node.started', i, attempt.attempt, {});
+      if (attempt.settled) return;
+    }
     if (node.timeoutMs !== undefined) attempt.timer = setTimeout(this.#onTimeout, node.timeoutMs, attempt, node.timeoutMs);
     let promise: Promise<NodeExecution>;
     try {
@@ -135,7 +139,7 @@ export class GraphRun<T> {
   #onFulfilled(attempt: Attempt, execution: NodeExecution | undefined): void {
     if (!attempt.settle()) return;
     const i = attempt.index;
-    const ex = execution ?? {};
+    const ex: NodeExecution = typeof execution === 'object' && execution !== null ? execution : {};
     const startedAt = ex.startedAt ?? attempt.startedAt;
     const endedAt = ex.endedAt ?? Date.now();
     const result: NodeResult = { id: attempt.node, status: ex.skipped ? 'skipped' : 'succeeded', attempts: attempt.attempt, startedAt, endedAt, durationMs: endedAt - startedAt };
@@ -173,18 +177,19 @@ export class GraphRun<T> {
       this.#decide(i, { id: node.id, status, error, attempts: attempt.attempt, ...times, ...reason });
     } else if (attempt.attempt <= (node.retries ?? 0)) {
       const delayMs = Math.min((node.retryDelayMs ?? 0) * 2 ** (attempt.attempt - 1), node.retryMaxDelayMs ?? 30_000);
+      // The timer is set before the event so that a listener cancelling the run clears it.
+      if (delayMs > 0) this.#backoff.set(i, setTimeout(this.#afterBackoff, delayMs, i));
       if (this.#s.events?.wants('node.retried')) {
         this.#emitNode('node.retried', i, attempt.attempt, { error: serializeError(error), delayMs, durationMs: times.durationMs });
       }
-      if (delayMs > 0) this.#backoff.set(i, setTimeout(this.#afterBackoff, delayMs, i));
-      else this.#startAttempt(i);
+      if (delayMs === 0 && this.#state[i] === IN_FLIGHT) this.#startAttempt(i);
       return;
     } else {
-      this.#decide(i, { id: node.id, status: 'failed', error, attempts: attempt.attempt, ...times });
       if (!this.#failed) {
         this.#failed = true;
         this.#error = error;
       }
+      this.#decide(i, { id: node.id, status: 'failed', error, attempts: attempt.attempt, ...times });
       if (this.#s.keepGoing) this.#skipDependents(i);
       else this.#stop(new CancelledError(`run failed fast after node ${JSON.stringify(node.id)} failed`, { cause: error }));
     }
@@ -194,7 +199,7 @@ export class GraphRun<T> {
 
   readonly #afterBackoff = (i: number): void => {
     this.#backoff.delete(i);
-    this.#startAttempt(i);
+    if (this.#state[i] === IN_FLIGHT) this.#startAttempt(i);
   };
 
   /** Records a node's outcome; a node in flight leaves the count. */
@@ -228,7 +233,7 @@ export class GraphRun<T> {
   #skipDependents(root: number): void {
     const { dependentStart, dependentList, ids } = this.#t;
     const stack = [root];
-    while (stack.length > 0) {
+    while (stack.length > 0 && !this.#done) {
       const u = stack.pop()!;
       const reason = `dependency ${ids[u]!} ${this.#results[u]?.status === 'failed' ? 'failed' : 'was skipped'}`;
       for (let k = dependentStart[u]!, end = dependentStart[u + 1]!; k < end; k++) {
@@ -246,8 +251,10 @@ export class GraphRun<T> {
     this.#stopReason = reason;
     for (let i = 0; i < this.#state.length; i++) {
       if (this.#state[i] !== IN_FLIGHT) continue;
-      if (this.#backoff.has(i)) this.#cancelNode(i, reason);
-      else this.#current[i]?.abort(reason);
+      // Between two attempts (a back-off) there is nothing to abort: the node is cancelled now.
+      const attempt = this.#current[i];
+      if (this.#backoff.has(i) || !attempt || attempt.settled) this.#cancelNode(i, reason);
+      else attempt.abort(reason);
     }
   }
 

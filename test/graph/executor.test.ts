@@ -31,6 +31,7 @@ describe('runGraph: order and bounds', () => {
     });
     expect(started).toEqual(['x', 'z', 'y', 'w']);
     expect(result.status).toBe('succeeded');
+    expect(result.runId).toMatch(/^[0-9a-f-]{36}$/);
     expect([...result.nodes.keys()]).toEqual(['x', 'y', 'z', 'w']);
     expect(result.nodes.get('y')).toMatchObject({ status: 'succeeded', value: 'Y', attempts: 1 });
   });
@@ -71,19 +72,20 @@ describe('runGraph: order and bounds', () => {
     await expect(runGraph(dag, { name: 't', parallelism: 1.5, execute: ok })).rejects.toThrow(/got number 1.5/);
   });
 
-  it('treats a synchronous throw as a failure and an undefined resolution as success', async () => {
-    const dag = new Dag([node('a'), node('b')]);
+  it('treats a synchronous throw as a failure and a non-object resolution as success', async () => {
+    const dag = new Dag([node('a'), node('b'), node('c')]);
     const result = await runGraph(dag, {
       name: 't',
       parallelism: 2,
       failurePolicy: 'keep-going',
       execute: (n) => {
         if (n.id === 'a') throw new RangeError('sync');
-        return Promise.resolve(undefined as unknown as NodeExecution);
+        return Promise.resolve((n.id === 'b' ? undefined : 42) as unknown as NodeExecution);
       },
     });
     expect(result.nodes.get('a')?.error).toBeInstanceOf(RangeError);
     expect(result.nodes.get('b')?.status).toBe('succeeded');
+    expect(result.nodes.get('c')?.status).toBe('succeeded');
   });
 });
 
