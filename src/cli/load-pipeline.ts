@@ -24,7 +24,11 @@ export async function loadPipeline(file: string): Promise<LoadedPipeline> {
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new UsageError(`Cannot load ${file}: ${(error as Error).message}`, { cause: error });
+    const message = (error as Error).message;
+    const hint = /require\(\)|ES Module|ERR_REQUIRE_ESM/.test(message)
+      ? ' — the module was loaded as CommonJS: add "type": "module" to the nearest package.json or rename it to .mts'
+      : '';
+    throw new UsageError(`Cannot load ${file}: ${message}${hint}`, { cause: error });
   }
   const executor = isExecutor(mod.executor) ? mod.executor : undefined;
   for (const candidate of [mod.default, mod.pipeline]) {

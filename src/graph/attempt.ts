@@ -4,6 +4,7 @@
  * never look at it and an `AbortController` per node is a large share of the executor's cost;
  * an abort that arrives before the signal was asked for is remembered and applied on creation.
  */
+import type { BackendKind } from '../events.js';
 import type { ExecuteContext } from './run-types.js';
 
 /** The context of one attempt. @internal */
@@ -19,6 +20,9 @@ export class Attempt implements ExecuteContext {
   settled = false;
   /** Timer of the attempt's timeout, if it has one. */
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** Set by the run when `execute` reports the real start itself (`reportsStart`). */
+  onStarted: ((where: { backend?: BackendKind; slot?: number }) => void) | undefined;
+  #startReported = false;
   #controller: AbortController | undefined;
   #aborted = false;
   #reason: unknown;
@@ -38,6 +42,13 @@ export class Attempt implements ExecuteContext {
       if (this.#aborted) this.#controller.abort(this.#reason);
     }
     return this.#controller.signal;
+  }
+
+  /** The work really started; reported once per attempt, and never after the attempt was decided. */
+  started(where: { backend?: BackendKind; slot?: number } = {}): void {
+    if (this.#startReported || this.settled) return;
+    this.#startReported = true;
+    this.onStarted?.(where);
   }
 
   /** Aborts the signal (now, or when it is first asked for). The first reason wins. */

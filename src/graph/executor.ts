@@ -65,6 +65,7 @@ export function runGraph<T>(dag: Dag<T>, options: RunGraphOptions<T>): Promise<G
       keepGoing: failurePolicy === 'keep-going',
       signal: options.signal,
       events: options.events,
+      reportsStart: options.reportsStart === true,
       execute: (node, ctx) => options.execute(node, ctx),
     });
     return run.run();

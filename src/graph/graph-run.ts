@@ -30,6 +30,7 @@ export interface GraphRunSettings<T> {
   keepGoing: boolean;
   signal: AbortSignal | undefined;
   events: EventStream | undefined;
+  reportsStart: boolean;
   execute: RunGraphOptions<T>['execute'];
 }
 
@@ -111,8 +112,12 @@ export class GraphRun<T> {
     const attempt = new Attempt(i, node.id, ++this.#attempts[i]!, this.#s.runId, Date.now());
     this.#current[i] = attempt;
     if (this.#s.events?.wants('node.started')) {
-      this.#emitNode('node.started', i, attempt.attempt, {});
-      if (attempt.settled) return;
+      if (this.#s.reportsStart) {
+        attempt.onStarted = (where) => this.#emitNode('node.started', i, attempt.attempt, where);
+      } else {
+        this.#emitNode('node.started', i, attempt.attempt, {});
+        if (attempt.settled) return;
+      }
     }
     if (node.timeoutMs !== undefined) attempt.timer = setTimeout(this.#onTimeout, node.timeoutMs, attempt, node.timeoutMs);
     let promise: Promise<NodeExecution>;

@@ -26,6 +26,11 @@ export interface ExecuteContext {
   runId: string;
   /** The node's id. */
   node: string;
+  /**
+   * Tells the executor the work really started (e.g. it got a worker slot), with where it runs.
+   * With `reportsStart`, `node.started` is emitted here instead of when `execute` is called.
+   */
+  started(where?: { backend?: BackendKind; slot?: number }): void;
 }
 
 /** What `execute` reports about a node that ran (or decided not to). */
@@ -61,6 +66,12 @@ export interface RunGraphOptions<T> {
   signal?: AbortSignal;
   /** Receives run.* and node.* events. */
   events?: EventStream;
+  /**
+   * `execute` calls `ctx.started()` when the work really starts (after waiting for a slot), so
+   * `node.started` carries the backend and slot and a timeline shows the real start.
+   * @default false
+   */
+  reportsStart?: boolean;
   /**
    * Runs one attempt of a node. Reject (or throw) to fail the attempt; resolve with
    * `{ skipped }` to skip the node and its dependents.

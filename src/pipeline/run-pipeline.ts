@@ -68,6 +68,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, spec:
       ...(options.failurePolicy ? { failurePolicy: options.failurePolicy } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       events,
+      reportsStart: true,
       execute: async (node, ctx): Promise<NodeExecution> => {
         const p = prepared.get(node.id)!;
         const args: Record<string, unknown> = { ...p.step.params };
@@ -97,7 +98,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, spec:
               ...(p.step.options.transfer ? { transfer: true } : {}),
             },
             // Step retries are the DAG executor's: one attempt per submission here.
-            { signal: ctx.signal, maxFailures: 1 },
+            { signal: ctx.signal, maxFailures: 1, onStart: (slot) => ctx.started({ backend: p.backend, slot }) },
           );
           publish(p.step, result.value, outputs);
           if (key !== undefined) await cache.set(pipeline.name, p.step.name, key, result.value);

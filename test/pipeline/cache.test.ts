@@ -1,10 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Pipeline, SequentialExecutor, type Step } from '../../src/index.js';
+import { Pipeline, SequentialExecutor } from '../../src/index.js';
 import { double } from '../fixtures/pipeline/steps.js';
+
+const root = join(import.meta.dirname, '../..');
+const bin = join(root, 'bin/weft.js');
 
 function run(p: Pipeline, cacheDir: string) {
   return p.run({ executor: new SequentialExecutor(), cacheDir });
@@ -28,25 +32,29 @@ describe('step cache', () => {
     expect(third.step('d').cached).toBeUndefined();
   });
 
-  it('reruns when code the step calls in its module changes', async () => {
+  it('reruns when code the step calls in its module changes between runs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'weft-cache-code-'));
-    const cacheDir = join(dir, 'cache');
-    const srcIndex = pathToFileURL(join(import.meta.dirname, '../../src/index.ts')).href;
+    const file = join(dir, 'mod.ts');
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
     const write = (body: string): void =>
       writeFileSync(
-        join(dir, 'mod.ts'),
-        `import { step } from '${srcIndex}';\nfunction helper(): number { return ${body}; }\nexport const s = step('s', () => helper());\n`,
+        file,
+        `import { Pipeline, step } from '${pathToFileURL(join(root, 'dist/index.js')).href}';\nfunction helper(): number { return ${body}; }\n` +
+          `export const s = step('s', () => helper());\nexport const pipeline = new Pipeline('code');\npipeline.addStep(s, { cache: true });\n`,
       );
-    const load = async (v: number): Promise<Step> => ((await import(`${pathToFileURL(join(dir, 'mod.ts')).href}?v=${v}`)) as { s: Step }).s;
+    const run = (): { output: number; cached: boolean } => {
+      const r = spawnSync(process.execPath, [bin, 'run', file, '--json', '--no-progress', '--backend', 'async'], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, WEFT_CONF_WEFT_CACHE_DIR: join(dir, 'cache') },
+      });
+      const step = (JSON.parse(r.stdout) as { steps: Array<{ output: number; cached?: boolean }> }).steps[0]!;
+      return { output: step.output, cached: step.cached === true };
+    };
     write('1');
-    const p1 = new Pipeline('code');
-    p1.addStep(await load(1), { name: 's', cache: true });
-    expect((await run(p1, cacheDir)).step('s')).toMatchObject({ output: 1 });
+    expect(run()).toEqual({ output: 1, cached: false });
+    expect(run()).toEqual({ output: 1, cached: true });
     write('2');
-    const p2 = new Pipeline('code');
-    p2.addStep(await load(2), { name: 's', cache: true });
-    const r2 = await run(p2, cacheDir);
-    expect(r2.step('s')).toMatchObject({ output: 2 });
-    expect(r2.step('s').cached).toBeUndefined();
+    expect(run()).toEqual({ output: 2, cached: false });
   });
 });

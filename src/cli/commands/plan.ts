@@ -35,7 +35,8 @@ Examples:
 export function planData(pipeline: Pipeline, last: LastRun | undefined): Record<string, unknown> {
   const { dag } = pipeline.plan();
   const known = last?.durationsMs;
-  const duration = (id: string): number => known?.[id] ?? 1;
+  // Sub-millisecond steps count as 1 ms, so the path and predictions still follow the graph.
+  const duration = (id: string): number => Math.max(1, known?.[id] ?? 1);
   const width = dagWidth(dag);
   const critical = criticalPath(dag, duration);
   const predictions = known
