@@ -16,9 +16,9 @@ export class UnknownPoolError extends UsageError {
   constructor(pool: string, defined: readonly string[]) {
     const list = defined.map((name) => JSON.stringify(name)).join(', ');
     super(
-      `Expected a scheduling pool defined in the scheduler's \`pools\` option (${list}), got ${JSON.stringify(pool)}. ` +
-        `Add ${JSON.stringify(pool)} to \`pools\` (e.g. \`pools: { ${JSON.stringify(pool)}: { mode: 'FAIR', weight: 1 } }\`) ` +
-        `or use one of the defined pools.`,
+      `Expected a scheduling pool that is defined (${list}), got ${JSON.stringify(pool)}. ` +
+        `Define it under \`weft.scheduler.pools\` in weft.config.yaml (e.g. \`${pool}: { mode: FAIR, weight: 1 }\`) ` +
+        `or in the scheduler's \`pools\` option, or use one of the defined pools.`,
       { code: 'WEFT_UNKNOWN_POOL' },
     );
     this.pool = pool;

@@ -93,7 +93,7 @@ describe('pool errors', () => {
     const message = (error as Error).message;
     expect(message).toContain('"etx"');
     expect(message).toContain('"default", "etl"');
-    expect(message).toContain('Add "etx" to `pools`');
+    expect(message).toContain('Define it under `weft.scheduler.pools`');
     expect(deserializeError(serializeError(error))).toBeInstanceOf(UnknownPoolError);
   });
 
