@@ -9,7 +9,7 @@ import { Pipeline, step } from 'weft';
 /** Simulates a little CPU work, then reports which chunk it processed. */
 export const processChunk = step('process_chunk', ({ chunkId }: { chunkId: number }) => {
   let x = 0;
-  for (let i = 0; i < 2_000_000; i++) x = (x + i * chunkId) % 1_000_003;
+  for (let i = 0; i < 30_000_000; i++) x = (x + i * (chunkId + 1)) % 1_000_003;
   return `processed_${chunkId} (checksum ${x})`;
 });
 

@@ -65,8 +65,9 @@ export class WorkerPoolBackend implements WorkerBackend {
     signal?.throwIfAborted();
     if (refs.length === 0) return;
     const sendable = refs.map((r) => ({ fn: sendableRef(r.fn, r.label, this.kind), label: r.label }));
-    const slot = this.#slots[0] as WorkerSlot;
-    const prepared = slot.prepare(this.#nextId++, sendable);
+    // Every worker starts now, side by side, and proves it can find every function: start-up is
+    // paid once, before the first step, instead of by whichever step first lands on a cold slot.
+    const prepared = Promise.all(this.#slots.map((slot) => slot.prepare(this.#nextId++, sendable))).then(() => undefined);
     if (!signal) return prepared;
     await new Promise<void>((resolve, reject) => {
       const onAbort = (): void => reject(abortReason(signal));
