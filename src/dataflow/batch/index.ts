@@ -1,0 +1,3 @@
+/** Columnar batches (Arrow layout) and their builders. */
+export * from './batch.js';
+export { BatchBuilder, ColumnBuilder, batchFromRows, inferSchema } from './builder.js';
