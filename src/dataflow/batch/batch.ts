@@ -49,7 +49,7 @@ export interface Batch {
 }
 
 /** The schema of a batch whose rows are arbitrary JS values (one `any` column named `value`). */
-export const VALUE_SCHEMA: Schema = Object.freeze({ fields: Object.freeze([{ name: 'value', type: 'any', nullable: true }]) });
+export const VALUE_SCHEMA: Schema = Object.freeze({ fields: Object.freeze([{ name: 'value', type: 'any', nullable: true } satisfies Field]) });
 
 /** True when the batch holds arbitrary values rather than typed rows. */
 export function isValueBatch(batch: Batch): boolean {

@@ -75,7 +75,7 @@ export class ColumnBuilder {
         this.#length++;
         return;
       case 'string':
-        return this.appendString(typeof value === 'string' ? value : String(value));
+        return this.appendString(typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value));
       case 'bool':
         return this.appendNumber(value ? 1 : 0);
       case 'timestamp':
