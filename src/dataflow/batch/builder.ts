@@ -75,7 +75,7 @@ export class ColumnBuilder {
         this.#length++;
         return;
       case 'string':
-        return this.appendString(typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value));
+        return this.appendString(toText(value));
       case 'bool':
         return this.appendNumber(value ? 1 : 0);
       case 'timestamp':
@@ -156,6 +156,13 @@ export function inferSchema(rows: ReadonlyArray<Readonly<Record<string, unknown>
   }
   const fields: Field[] = [...types].map(([name, t]) => ({ name, type: t.type ?? 'any', nullable: t.nullable || t.type === undefined }));
   return { fields };
+}
+
+/** A value as text for a string column: strings as they are, objects as JSON. */
+function toText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value as number | boolean | bigint | symbol);
 }
 
 function typeOfValue(value: unknown): ColumnType {
