@@ -161,8 +161,8 @@ export function inferSchema(rows: ReadonlyArray<Readonly<Record<string, unknown>
 /** A value as text for a string column: strings as they are, objects as JSON. */
 function toText(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value as number | boolean | bigint | symbol);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value) ?? '';
 }
 
 function typeOfValue(value: unknown): ColumnType {
