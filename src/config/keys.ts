@@ -93,6 +93,20 @@ export const SETTING_SPECS: { readonly [K in SettingKey]: KeySpec<Settings[K]> }
     schema: positiveInt.nullable(),
     default: () => null,
   },
+  'weft.parallelism.default': {
+    description:
+      'Default parallelism of dataflow operators when neither the operator nor the environment sets one (Flink\'s parallelism.default; `weft run -p` sets it). null means the number of CPUs.',
+    schema: positiveInt.nullable(),
+    input: z.union([positiveInt, z.null(), z.string().regex(/^\s*\d+(\.\d+)?%\s*$/)]),
+    default: () => null,
+    typeText: 'integer ≥ 1 | "N%" | null',
+    parseText: (text, where) => (text.trim() === 'null' ? null : parseParallelism(text, where)),
+  },
+  'weft.dataflow.batchRows': {
+    description: 'Rows per columnar batch read by sources and passed between dataflow operators.',
+    schema: positiveInt,
+    default: () => 16384,
+  },
 };
 
 /** Every known key, in table order. */

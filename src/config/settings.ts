@@ -39,6 +39,10 @@ export interface Settings {
   'weft.cache.dir': string;
   /** Items per `parallelMap` task, `null` for automatic. @default null */
   'weft.parallelMap.chunkSize': number | null;
+  /** Default parallelism of dataflow operators (Flink's `parallelism.default`); `null` = number of CPUs. @default null */
+  'weft.parallelism.default': number | null;
+  /** Rows per columnar batch produced by sources and operators. @default 16384 */
+  'weft.dataflow.batchRows': number;
 }
 
 /** A dotted lower-case setting name, e.g. `weft.scheduler.mode`. */

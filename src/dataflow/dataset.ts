@@ -1,0 +1,316 @@
+/**
+ * `Dataset` — the fluent API of the data plane (Flink's DataStream, Spark's Dataset).
+ *
+ * Transformations only build the logical plan; an action (`count`, `collect`, `writeCsv`, …) is a
+ * job: it is planned into stages and tasks and run on the environment's scheduler. Per-operator
+ * settings follow Flink: `setParallelism`, `setMaxParallelism`, `name` and `uid` apply to the
+ * operator just added and return the same dataset.
+ */
+import { UsageError, describeValue } from '../errors.js';
+import type { TaskContext } from '../runtime/index.js';
+import type { ExecutionEnvironment } from './environment.js';
+import type { AggDef, JoinHow, KeySelector, LogicalNode, NodeSettings, UserFn } from './plan/logical.js';
+
+/** What a dataflow function receives besides the record: the task context and its `with` values. */
+export type OpContext<C> = Omit<TaskContext, 'with'> & { with: C };
+
+/** Options of a transformation that runs user code. */
+export interface FnOptions<C> {
+  /** Values the function needs from outside, visible as `ctx.with` (see README: how code reaches a worker). */
+  with?: C;
+  /** Names the function in `explain()` and errors. */
+  label?: string;
+}
+
+/** A key: a field name of object records, an index of tuple records, or a function of the record. */
+export type KeyOf<T> = (T extends readonly unknown[] ? number : never) | (T extends object ? keyof T & string : never) | ((value: T) => unknown);
+
+/** An aggregation for `groupBy(...).agg({ name: sum('value') })`. */
+export interface Aggregation {
+  readonly kind: AggDef['kind'];
+  readonly field?: string | number;
+}
+
+/** Sum of a field. */
+export const sum = (field: string | number): Aggregation => ({ kind: 'sum', field });
+/** Smallest value of a field. */
+export const min = (field: string | number): Aggregation => ({ kind: 'min', field });
+/** Largest value of a field. */
+export const max = (field: string | number): Aggregation => ({ kind: 'max', field });
+/** Mean of a field. */
+export const avg = (field: string | number): Aggregation => ({ kind: 'avg', field });
+/** Number of records. */
+export const count = (): Aggregation => ({ kind: 'count' });
+/** First value of a field in input order. */
+export const first = (field: string | number): Aggregation => ({ kind: 'first', field });
+
+/** Options of the write actions. */
+export interface WriteOptions {
+  /** Replace an existing output (atomically). @default true */
+  overwrite?: boolean;
+  /** CSV: write a header row. @default true */
+  header?: boolean;
+  /** CSV: field delimiter. @default ',' */
+  delimiter?: string;
+}
+
+/** A distributed collection of records of type `T`. */
+export class Dataset<T> {
+  /** @internal */
+  readonly env: ExecutionEnvironment;
+  /** @internal The logical node this dataset ends in. */
+  readonly node: LogicalNode;
+
+  /** @internal Use the environment's sources. */
+  constructor(env: ExecutionEnvironment, node: LogicalNode) {
+    this.env = env;
+    this.node = node;
+  }
+
+  // ---- transformations -------------------------------------------------------------------
+
+  /** One output record per input record. */
+  map<R, C = undefined>(fn: (value: T, ctx: OpContext<C>) => R, options?: FnOptions<C>): Dataset<R> {
+    return this.#derive({ op: 'map', input: this.node, fn: userFn(fn, 'map', options) });
+  }
+
+  /** Zero or more output records per input record (any iterable). */
+  flatMap<R, C = undefined>(fn: (value: T, ctx: OpContext<C>) => Iterable<R>, options?: FnOptions<C>): Dataset<R> {
+    return this.#derive({ op: 'flatMap', input: this.node, fn: userFn(fn, 'flatMap', options) });
+  }
+
+  /** Keeps the records for which `fn` returns true. */
+  filter<C = undefined>(fn: (value: T, ctx: OpContext<C>) => boolean, options?: FnOptions<C>): Dataset<T> {
+    return this.#derive({ op: 'filter', input: this.node, fn: userFn(fn, 'filter', options) });
+  }
+
+  /** Partitions by key for a keyed aggregation (Flink's `keyBy`). */
+  keyBy(key: KeyOf<T>, options?: FnOptions<unknown>): KeyedDataset<T> {
+    return new KeyedDataset(this, keySelector(key, 'keyBy', options));
+  }
+
+  /** Groups by key for `agg(...)`, producing one row per key (Spark's `groupBy`). */
+  groupBy(key: KeyOf<T>, options?: FnOptions<unknown>): GroupedDataset<T> {
+    return new GroupedDataset(this, keySelector(key, 'groupBy', options));
+  }
+
+  /**
+   * Joins with another dataset on a key. With a field name and object records, output rows merge
+   * both sides (the key once); otherwise each output is the pair `[left, right]` (the missing side
+   * `null` in outer joins).
+   */
+  join<U>(other: Dataset<U>, key: KeyOf<T> | { left: KeyOf<T>; right: KeyOf<U> }, options: { how?: JoinHow } = {}): Dataset<unknown> {
+    if (!(other instanceof Dataset) || other.env !== this.env) {
+      throw new UsageError(`join: expected a dataset of the same ExecutionEnvironment, got ${describeValue(other)}`);
+    }
+    const how = options.how ?? 'inner';
+    if (!['inner', 'left', 'right', 'full'].includes(how)) {
+      throw new UsageError(`join: expected \`how\` to be 'inner', 'left', 'right' or 'full', got ${describeValue(how)}`);
+    }
+    const pair = typeof key === 'object' && key !== null && 'left' in key;
+    const leftKey = keySelector(pair ? key.left : (key as KeyOf<T>), 'join');
+    const rightKey = pair ? keySelector(key.right, 'join') : (leftKey as KeySelector);
+    return this.#derive({ op: 'join', left: this.node, right: other.node, leftKey, rightKey, how });
+  }
+
+  /** All records of this and the other datasets. */
+  union(...others: Array<Dataset<T>>): Dataset<T> {
+    for (const other of others) {
+      if (!(other instanceof Dataset) || other.env !== this.env) throw new UsageError(`union: expected datasets of the same ExecutionEnvironment, got ${describeValue(other)}`);
+    }
+    return this.#derive({ op: 'union', inputs: [this.node, ...others.map((o) => o.node)] });
+  }
+
+  /** Each distinct record once (objects compared by value). */
+  distinct(): Dataset<T> {
+    return this.#derive({ op: 'distinct', input: this.node });
+  }
+
+  /** Sorts globally by key (range-partitioned: partition i holds smaller keys than partition i + 1). */
+  sortBy(key: KeyOf<T>, options: { descending?: boolean } = {}): Dataset<T> {
+    return this.#derive({ op: 'sort', input: this.node, key: keySelector(key, 'sortBy'), descending: options.descending === true });
+  }
+
+  /** Redistributes records round-robin into `partitions` partitions. */
+  repartition(partitions: number): Dataset<T> {
+    checkCount(partitions, 'repartition(n)');
+    return this.#derive({ op: 'repartition', input: this.node, partitions, parallelism: partitions });
+  }
+
+  /** Redistributes records round-robin over the next operator's parallelism (evens out skew). */
+  rebalance(): Dataset<T> {
+    return this.#derive({ op: 'rebalance', input: this.node });
+  }
+
+  // ---- operator settings -----------------------------------------------------------------
+
+  /** Parallelism of the operator just added (highest precedence). */
+  setParallelism(parallelism: number): this {
+    checkCount(parallelism, 'setParallelism(n)');
+    return this.#set({ parallelism });
+  }
+
+  /** Max parallelism (number of key groups) of the operator just added: 1 to 32768. */
+  setMaxParallelism(maxParallelism: number): this {
+    if (!Number.isInteger(maxParallelism) || maxParallelism < 1 || maxParallelism > 32768) {
+      throw new UsageError(`setMaxParallelism: expected a whole number from 1 to 32768, got ${describeValue(maxParallelism)}`);
+    }
+    return this.#set({ maxParallelism });
+  }
+
+  /** Names the operator in `explain()`, errors and events. */
+  name(name: string): this {
+    return this.#set({ name });
+  }
+
+  /** A stable id of the operator (kept across plan changes, for state and savepoints). */
+  uid(uid: string): this {
+    return this.#set({ uid });
+  }
+
+  // ---- actions ---------------------------------------------------------------------------
+
+  /** Number of records. */
+  count(): Promise<number> {
+    return this.env.execute(this.node, { kind: 'count' }) as Promise<number>;
+  }
+
+  /** Every record, in partition order. */
+  collect(): Promise<T[]> {
+    return this.env.execute(this.node, { kind: 'collect' }) as Promise<T[]>;
+  }
+
+  /** The first `n` records. */
+  first(n = 1): Promise<T[]> {
+    checkCount(n, 'first(n)');
+    return this.env.execute(this.node, { kind: 'collect', limit: n }) as Promise<T[]>;
+  }
+
+  /** Prints every record, one per line. */
+  async print(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<void> {
+    for (const value of await this.collect()) write(typeof value === 'string' ? value : JSON.stringify(value));
+  }
+
+  /** Writes CSV part files into the directory `path`, atomically. Resolves to the row count. */
+  writeCsv(path: string, options: WriteOptions = {}): Promise<number> {
+    return this.env.execute(this.node, { kind: 'write', format: 'csv', path, options }) as Promise<number>;
+  }
+
+  /** Writes NDJSON part files into the directory `path`, atomically. */
+  writeJson(path: string, options: WriteOptions = {}): Promise<number> {
+    return this.env.execute(this.node, { kind: 'write', format: 'json', path, options }) as Promise<number>;
+  }
+
+  /** Writes Parquet part files into the directory `path`, atomically. */
+  writeParquet(path: string, options: WriteOptions = {}): Promise<number> {
+    return this.env.execute(this.node, { kind: 'write', format: 'parquet', path, options }) as Promise<number>;
+  }
+
+  /** The plan of `count()` on this dataset: jobs → stages → tasks, each value and where it came from. */
+  explain(): string {
+    return this.env.explain(this.node);
+  }
+
+  #derive<R>(node: Omit<LogicalNode, 'id'> & Partial<Pick<LogicalNode, 'id'>>): Dataset<R> {
+    return new Dataset<R>(this.env, { ...node, id: this.env.nextNodeId() } as LogicalNode);
+  }
+
+  #set(settings: NodeSettings): this {
+    Object.assign(this.node, settings);
+    return this;
+  }
+}
+
+/** A dataset partitioned by key, for Flink-style keyed aggregations. */
+export class KeyedDataset<T> {
+  readonly #dataset: Dataset<T>;
+  readonly #key: KeySelector;
+
+  /** @internal */
+  constructor(dataset: Dataset<T>, key: KeySelector) {
+    this.#dataset = dataset;
+    this.#key = key;
+  }
+
+  /** Per key, the first record with `field` replaced by the sum over the key's records. */
+  sum(field: string | number): Dataset<T> {
+    return this.#aggregate([{ kind: 'sum', field, as: String(field) }]);
+  }
+
+  /** Per key, the first record with `field` replaced by the smallest value. */
+  min(field: string | number): Dataset<T> {
+    return this.#aggregate([{ kind: 'min', field, as: String(field) }]);
+  }
+
+  /** Per key, the first record with `field` replaced by the largest value. */
+  max(field: string | number): Dataset<T> {
+    return this.#aggregate([{ kind: 'max', field, as: String(field) }]);
+  }
+
+  /** Per key, `[key, count]`. */
+  count(): Dataset<[unknown, number]> {
+    return this.#dataset.env.dataset({ op: 'aggregate', input: this.#dataset.node, key: this.#key, aggs: [{ kind: 'count', as: 'count' }], style: 'pair' });
+  }
+
+  /** Per key, the records folded pairwise by `fn` (which must be associative). */
+  reduce<C = undefined>(fn: (a: T, b: T, ctx: OpContext<C>) => T, options?: FnOptions<C>): Dataset<T> {
+    return this.#dataset.env.dataset({ op: 'reduce', input: this.#dataset.node, key: this.#key, fn: userFn(fn, 'reduce', options) });
+  }
+
+  #aggregate(aggs: AggDef[]): Dataset<T> {
+    return this.#dataset.env.dataset({ op: 'aggregate', input: this.#dataset.node, key: this.#key, aggs, style: 'record' });
+  }
+}
+
+/** A dataset grouped by key, for Spark-style `agg`. */
+export class GroupedDataset<T> {
+  readonly #dataset: Dataset<T>;
+  readonly #key: KeySelector;
+
+  /** @internal */
+  constructor(dataset: Dataset<T>, key: KeySelector) {
+    this.#dataset = dataset;
+    this.#key = key;
+  }
+
+  /**
+   * One row per key: the key (named after the key field, or `key`) and each named aggregation.
+   *
+   * @example
+   * ```ts
+   * ds.groupBy('key').agg({ total: sum('value'), n: count() })
+   * ```
+   */
+  agg(aggregations: Record<string, Aggregation>): Dataset<Record<string, unknown>> {
+    const entries = Object.entries(aggregations);
+    if (entries.length === 0) throw new UsageError('agg: expected at least one aggregation, e.g. { total: sum("value") }, got none');
+    const aggs: AggDef[] = entries.map(([as, a]) => ({ kind: a.kind, ...(a.field !== undefined ? { field: a.field } : {}), as }));
+    return this.#dataset.env.dataset({ op: 'aggregate', input: this.#dataset.node, key: this.#key, aggs, style: 'row' });
+  }
+
+  /** Per key, `{ <key>, count }`. */
+  count(): Dataset<Record<string, unknown>> {
+    return this.agg({ count: count() });
+  }
+}
+
+function userFn(fn: unknown, op: string, options?: FnOptions<unknown>): UserFn {
+  if (typeof fn !== 'function') throw new UsageError(`${op}: expected a function, got ${describeValue(fn)}`);
+  return {
+    fn: fn as UserFn['fn'],
+    label: options?.label ?? (fn.name || 'λ'),
+    ...(options?.with !== undefined ? { with: options.with } : {}),
+  };
+}
+
+function keySelector(key: unknown, op: string, options?: FnOptions<unknown>): KeySelector {
+  if (typeof key === 'string' || (typeof key === 'number' && Number.isInteger(key) && key >= 0)) return { kind: 'field', field: key };
+  if (typeof key === 'function') return { kind: 'fn', fn: userFn(key, op, options) };
+  throw new UsageError(`${op}: expected a field name, a tuple index or a key function, got ${describeValue(key)}`);
+}
+
+function checkCount(value: unknown, what: string): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new UsageError(`${what}: expected a whole number from 1 and up, got ${describeValue(value)}`);
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * `ExecutionEnvironment` — where datasets come from and where their jobs run (Flink's
+ * `StreamExecutionEnvironment`, Spark's `SparkSession`).
+ *
+ * An environment owns one engine (slots, scheduler, backends) for all its jobs, started on the
+ * first action: actions called concurrently are concurrent jobs sharing those slots, FIFO or FAIR
+ * by pool. Inside a pipeline step it uses the run's own engine instead. Idle workers do not keep
+ * the process alive; `close()` stops them at once.
+ */
+import { resolveConfig, type ResolvedConfig } from '../config/index.js';
+import { UsageError, describeValue } from '../errors.js';
+import type { BackendKind, EventStream } from '../events.js';
+import { toFunctionRef, type FunctionRef } from '../runtime/index.js';
+import { Engine } from '../scheduler/engine.js';
+import { Dataset } from './dataset.js';
+import { runJob, type Action, type JobStats } from './exec/job-runner.js';
+import { TASK_FUNCTION_REF } from './exec/run-task.js';
+import type { FnSpec } from './exec/task-spec.js';
+import { explainPlan } from './plan/explain.js';
+import type { LogicalNode, SourceDef, UserFn } from './plan/logical.js';
+import { planPhysical, userFunctionsOf, type PhysicalPlan } from './plan/physical.js';
+
+/** Options of {@link ExecutionEnvironment.create}. */
+export interface EnvironmentOptions {
+  /** Default parallelism of this environment's operators (below `setParallelism`, above `-p` and config). */
+  parallelism?: number;
+  /** Default max parallelism (key groups) of this environment's operators: 1 to 32768. */
+  maxParallelism?: number;
+  /** Where tasks run. @default `weft.execution.backend` */
+  backend?: BackendKind;
+  /** Slots: tasks running at once across all jobs. @default `weft.execution.executor.parallelism` */
+  slots?: number;
+  /** Settings. @default `resolveConfig()` */
+  config?: ResolvedConfig;
+  /** Receives task events of every job. */
+  events?: EventStream;
+}
+
+/** Options of the file sources (`readCsv`, `readText`, …); see docs/dataflow.md for every field. */
+export type ReadOptions = Readonly<Record<string, unknown>>;
+
+/** Entry point of the data plane. */
+export class ExecutionEnvironment {
+  readonly config: ResolvedConfig;
+  readonly backend: BackendKind;
+  #parallelism: number | undefined;
+  #maxParallelism: number | undefined;
+  readonly #slots: number;
+  readonly #events: EventStream | undefined;
+  #engine: Engine | undefined;
+  #nextNodeId = 0;
+  /** Counters of the jobs this environment ran, newest last. */
+  readonly jobs: JobStats[] = [];
+
+  private constructor(options: EnvironmentOptions) {
+    this.config = options.config ?? resolveConfig();
+    this.backend = options.backend ?? this.config.get('weft.execution.backend');
+    this.#slots = options.slots ?? this.config.get('weft.execution.executor.parallelism');
+    this.#events = options.events;
+    if (options.parallelism !== undefined) this.setParallelism(options.parallelism);
+    if (options.maxParallelism !== undefined) this.setMaxParallelism(options.maxParallelism);
+  }
+
+  /** Creates an environment. */
+  static create(options: EnvironmentOptions = {}): ExecutionEnvironment {
+    return new ExecutionEnvironment(options);
+  }
+
+  /** Default parallelism of this environment's operators. */
+  setParallelism(parallelism: number): this {
+    if (!Number.isInteger(parallelism) || parallelism < 1) {
+      throw new UsageError(`ExecutionEnvironment: expected a parallelism that is a whole number from 1 and up, got ${describeValue(parallelism)}`);
+    }
+    this.#parallelism = parallelism;
+    return this;
+  }
+
+  /** Default max parallelism of this environment's operators. */
+  setMaxParallelism(maxParallelism: number): this {
+    if (!Number.isInteger(maxParallelism) || maxParallelism < 1 || maxParallelism > 32768) {
+      throw new UsageError(`ExecutionEnvironment: expected a max parallelism from 1 to 32768, got ${describeValue(maxParallelism)}`);
+    }
+    this.#maxParallelism = maxParallelism;
+    return this;
+  }
+
+  // ---- sources ---------------------------------------------------------------------------
+
+  /** Lines of text files (paths, directories or globs), one record per line. */
+  readText(paths: string | readonly string[], options: ReadOptions = {}): Dataset<string> {
+    return this.#files('text', paths, options);
+  }
+
+  /** Rows of CSV files as objects, typed by a schema or by inference. */
+  readCsv<T = Record<string, unknown>>(paths: string | readonly string[], options: ReadOptions = {}): Dataset<T> {
+    return this.#files('csv', paths, options);
+  }
+
+  /** Objects of NDJSON files (one JSON object per line). */
+  readJson<T = Record<string, unknown>>(paths: string | readonly string[], options: ReadOptions = {}): Dataset<T> {
+    return this.#files('ndjson', paths, options);
+  }
+
+  /** Rows of Parquet files, one split per row group. */
+  readParquet<T = Record<string, unknown>>(paths: string | readonly string[], options: ReadOptions = {}): Dataset<T> {
+    return this.#files('parquet', paths, options);
+  }
+
+  /** An in-memory collection. */
+  fromCollection<T>(values: Iterable<T>): Dataset<T> {
+    return this.#source({ kind: 'collection', values: [...values] });
+  }
+
+  /** An (async) iterable, read when a job runs. */
+  fromIterable<T>(iterable: AsyncIterable<T> | Iterable<T>): Dataset<T> {
+    return this.#source({ kind: 'iterable', iterable });
+  }
+
+  // ---- jobs ------------------------------------------------------------------------------
+
+  /** @internal Plans and runs the job of an action. */
+  async execute(node: LogicalNode, action: Action): Promise<unknown> {
+    const plan = this.#plan(node);
+    const fnSpecs = this.#functionSpecs(plan);
+    const engine = this.#engineForJob();
+    await engine.backends.prepare(
+      [{ fn: TASK_FUNCTION_REF, label: 'dataflow task' }, ...[...fnSpecs.values()].map((s) => ({ fn: s.ref, label: s.label }))].filter(
+        (r) => r.fn.kind === 'module',
+      ),
+    );
+    const { value, stats } = await runJob(plan, action, {
+      scheduler: engine.scheduler,
+      jobId: engine.scheduler.newJobId(),
+      backend: this.backend,
+      fnSpecs,
+      maxFailures: this.config.get('weft.task.maxFailures'),
+    });
+    this.jobs.push(stats);
+    if (stats.malformedSkipped + stats.malformedQuarantined > 0) {
+      const first = stats.malformed[0];
+      console.warn(
+        `weft: job ${stats.jobId} ${stats.malformedSkipped > 0 ? `skipped ${stats.malformedSkipped}` : `quarantined ${stats.malformedQuarantined}`} malformed row(s)` +
+          (first ? `; first at ${first.file}:${first.line}: ${first.message}` : ''),
+      );
+    }
+    return value;
+  }
+
+  /** @internal The plan of `count()` on a node, for `Dataset.explain()`. */
+  explain(node: LogicalNode): string {
+    return explainPlan(this.#plan(node), 'count()');
+  }
+
+  /** Stops this environment's workers. Running jobs are cancelled. */
+  async close(): Promise<void> {
+    const engine = this.#engine;
+    this.#engine = undefined;
+    await engine?.close();
+  }
+
+  /** @internal */
+  nextNodeId(): number {
+    return this.#nextNodeId++;
+  }
+
+  /** @internal A dataset ending in a new node. */
+  dataset<R>(node: Omit<LogicalNode, 'id'>): Dataset<R> {
+    return new Dataset<R>(this, { ...node, id: this.nextNodeId() } as LogicalNode);
+  }
+
+  #files<T>(format: 'text' | 'csv' | 'ndjson' | 'parquet', paths: string | readonly string[], options: ReadOptions): Dataset<T> {
+    const list = typeof paths === 'string' ? [paths] : [...paths];
+    if (list.length === 0 || list.some((p) => typeof p !== 'string' || p === '')) {
+      throw new UsageError(`read ${format}: expected a path, directory or glob (or a list of them), got ${describeValue(paths)}`);
+    }
+    return this.#source({ kind: 'files', format, paths: list, options });
+  }
+
+  #source<T>(source: SourceDef): Dataset<T> {
+    return this.dataset<T>({ op: 'source', source });
+  }
+
+  #plan(node: LogicalNode): PhysicalPlan {
+    return planPhysical(node, { parallelism: this.#parallelism, maxParallelism: this.#maxParallelism }, this.config);
+  }
+
+  /** Turns every user function into a reference a worker can find — or fails now, naming it. */
+  #functionSpecs(plan: PhysicalPlan): Map<UserFn, FnSpec> {
+    const specs = new Map<UserFn, FnSpec>();
+    for (const { fn, where } of userFunctionsOf(plan)) {
+      if (specs.has(fn)) continue;
+      const label = `${where}: ${fn.label}`;
+      const ref: FunctionRef = toFunctionRef(fn.fn as never, label, this.backend);
+      specs.set(fn, { ref, label, ...(fn.with !== undefined ? { with: fn.with } : {}) });
+    }
+    return specs;
+  }
+
+  #engineForJob(): Engine {
+    const current = Engine.current();
+    if (current) return current;
+    this.#engine ??= new Engine({
+      slots: this.#slots,
+      backend: this.backend,
+      mode: this.config.get('weft.scheduler.mode'),
+      pools: this.config.get('weft.scheduler.pools'),
+      maxFailures: this.config.get('weft.task.maxFailures'),
+      abortGraceMs: this.config.get('weft.worker.abortGraceMs'),
+      ...(this.#events ? { events: this.#events } : {}),
+      ...(() => {
+        const mb = this.config.get('weft.worker.maxOldGenerationSizeMb');
+        return mb === null ? {} : { maxOldGenerationSizeMb: mb };
+      })(),
+    });
+    return this.#engine;
+  }
+}

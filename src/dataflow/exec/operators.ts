@@ -1,0 +1,171 @@
+/**
+ * The operators of a task's chain: open (built here) → process (`push`, one batch of records at a
+ * time, synchronously) → close (flush what an operator held back, e.g. aggregation state). Chained
+ * operators call each other directly, the way Flink chains operators into one task.
+ *
+ * Records are what user functions see: plain objects for typed rows (materialised lazily, batch by
+ * batch), or the values themselves. A typed batch is kept as is when it goes straight to the task's
+ * output (count, collect, write) without any operator touching it.
+ */
+import { UsageError } from '../../errors.js';
+import type { TaskContext, UserFunction } from '../../runtime/index.js';
+import { isValueBatch, rowsOf, type Batch } from '../batch/index.js';
+import { Aggregator, type AggEntry } from './aggregate.js';
+import { compareKeys, compileKey, groupKey, type KeyFn } from './keys.js';
+import type { FnSpec, KeySpec, OpSpec } from './task-spec.js';
+
+/** Where an operator sends its output. */
+export interface RecordSink {
+  push(records: unknown[]): void;
+  /** A whole batch, untouched (only for the task output, which may keep it columnar). */
+  pushBatch(batch: Batch): void;
+}
+
+/** The head of a chain: what the task's input is pushed into. */
+export interface Chain extends RecordSink {
+  close(): void;
+}
+
+interface Operator {
+  push(records: unknown[]): void;
+  close(): void;
+}
+
+type Call = (...args: unknown[]) => unknown;
+
+/** Builds the chain back to front, so each operator knows the next one. */
+export function buildChain(ops: readonly OpSpec[], fns: ReadonlyMap<FnSpec, UserFunction>, ctx: TaskContext, sink: RecordSink): Chain {
+  let next: Operator = { push: (records) => sink.push(records), close: () => undefined };
+  for (let i = ops.length - 1; i >= 0; i--) next = createOperator(ops[i]!, fns, ctx, next);
+  const head = next;
+  return {
+    push: (records) => head.push(records),
+    pushBatch: (batch) => {
+      if (ops.length === 0) sink.pushBatch(batch);
+      else head.push(isValueBatch(batch) ? ((batch.columns[0] as { values: unknown[] }).values) : rowsOf(batch));
+    },
+    close: () => closeAll(head),
+  };
+}
+
+function closeAll(head: Operator): void {
+  head.close();
+}
+
+function fnContext(spec: FnSpec, ctx: TaskContext): TaskContext {
+  return { ...ctx, with: spec.with };
+}
+
+function keyFn(key: KeySpec, fns: ReadonlyMap<FnSpec, UserFunction>, ctx: TaskContext): KeyFn {
+  return compileKey(key, key.kind === 'fn' ? fns.get(key.fn) : undefined, key.kind === 'fn' ? fnContext(key.fn, ctx) : ctx);
+}
+
+function createOperator(spec: OpSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ctx: TaskContext, next: Operator): Operator {
+  switch (spec.op) {
+    case 'map': {
+      const fn = fns.get(spec.fn) as Call;
+      const c = fnContext(spec.fn, ctx);
+      return { push: (records) => next.push(records.map((r) => fn(r, c))), close: () => next.close() };
+    }
+    case 'filter': {
+      const fn = fns.get(spec.fn) as Call;
+      const c = fnContext(spec.fn, ctx);
+      return { push: (records) => next.push(records.filter((r) => fn(r, c) === true)), close: () => next.close() };
+    }
+    case 'flatMap': {
+      const fn = fns.get(spec.fn) as Call;
+      const c = fnContext(spec.fn, ctx);
+      return {
+        push: (records) => {
+          const out: unknown[] = [];
+          for (const r of records) {
+            const produced = fn(r, c);
+            if (produced === null || produced === undefined || typeof (produced as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+              throw new UsageError(`${spec.name}: expected the function to return an iterable (e.g. an array), got ${produced === null ? 'null' : typeof produced}`);
+            }
+            for (const v of produced as Iterable<unknown>) out.push(v);
+          }
+          next.push(out);
+        },
+        close: () => next.close(),
+      };
+    }
+    case 'aggregate':
+      return aggregateOperator(spec, keyFn(spec.key, fns, ctx), next);
+    case 'reduce':
+      return reduceOperator(spec, keyFn(spec.key, fns, ctx), fns.get(spec.fn) as Call, fnContext(spec.fn, ctx), next);
+    case 'distinct': {
+      const seen = new Map<unknown, unknown>();
+      return {
+        push: (records) => {
+          for (const r of records) {
+            const gk = groupKey(r);
+            if (!seen.has(gk)) seen.set(gk, r);
+          }
+        },
+        close: () => {
+          next.push([...seen.values()]);
+          next.close();
+        },
+      };
+    }
+    case 'sort': {
+      const key = keyFn(spec.key, fns, ctx);
+      const held: Array<{ k: unknown; r: unknown }> = [];
+      const sign = spec.descending ? -1 : 1;
+      return {
+        push: (records) => {
+          for (const r of records) held.push({ k: key(r), r });
+        },
+        close: () => {
+          held.sort((a, b) => sign * compareKeys(a.k, b.k));
+          next.push(held.map((h) => h.r));
+          next.close();
+        },
+      };
+    }
+  }
+}
+
+function aggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, key: KeyFn, next: Operator): Operator {
+  const aggregator = new Aggregator(spec.aggs, spec.name);
+  const keyName = spec.key.kind === 'field' && typeof spec.key.field === 'string' ? spec.key.field : 'key';
+  return {
+    push:
+      spec.phase === 'partial'
+        ? (records) => {
+            for (const r of records) aggregator.addRecord(r, key(r));
+          }
+        : (records) => {
+            for (const e of records) aggregator.addEntry(e as AggEntry);
+          },
+    close: () => {
+      next.push(spec.phase === 'partial' ? aggregator.entries() : aggregator.results(spec.style, keyName));
+      next.close();
+    },
+  };
+}
+
+function reduceOperator(spec: Extract<OpSpec, { op: 'reduce' }>, key: KeyFn, fn: Call, c: TaskContext, next: Operator): Operator {
+  const state = new Map<unknown, [unknown, unknown]>();
+  const add = (k: unknown, value: unknown): void => {
+    const gk = groupKey(k);
+    const current = state.get(gk);
+    if (current === undefined) state.set(gk, [k, value]);
+    else current[1] = fn(current[1], value, c);
+  };
+  return {
+    push:
+      spec.phase === 'partial'
+        ? (records) => {
+            for (const r of records) add(key(r), r);
+          }
+        : (records) => {
+            for (const e of records) add((e as [unknown, unknown])[0], (e as [unknown, unknown])[1]);
+          },
+    close: () => {
+      next.push(spec.phase === 'partial' ? [...state.values()] : [...state.values()].map(([, v]) => v));
+      next.close();
+    },
+  };
+}

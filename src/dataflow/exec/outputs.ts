@@ -1,0 +1,156 @@
+/**
+ * The end of a task: partition the records for the next stage (hash by key group, by range, or
+ * round-robin), or hand them to the action (collect, count, sample, write). Partitions travel as
+ * value batches; a typed batch that reached the output untouched stays columnar.
+ */
+import type { TaskContext, UserFunction } from '../../runtime/index.js';
+import { isValueBatch, rowsOf, valueBatch, type Batch } from '../batch/index.js';
+import { operatorIndexForKey } from '../key-groups.js';
+import { writePart } from '../sinks/index.js';
+import { compareKeys, compileKey } from './keys.js';
+import type { FnSpec, TaskResultData, TaskSpec, TaskStats } from './task-spec.js';
+
+/** What the chain's last operator writes into. */
+export interface TaskOutputSink {
+  push(records: unknown[]): void;
+  pushBatch(batch: Batch): void;
+  result(): Promise<TaskResultData>;
+}
+
+export function createOutput(spec: TaskSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ctx: TaskContext, stats: TaskStats): TaskOutputSink {
+  const output = spec.output;
+  switch (output.kind) {
+    case 'count': {
+      let count = 0;
+      return {
+        push: (records) => void (count += records.length),
+        pushBatch: (batch) => void (count += batch.length),
+        result: () => Promise.resolve({ kind: 'count', count, stats: { ...stats, rowsOut: count } }),
+      };
+    }
+    case 'collect': {
+      const batches: Batch[] = [];
+      let rows = 0;
+      const limit = output.limit ?? Infinity;
+      const add = (batch: Batch): void => {
+        if (rows >= limit || batch.length === 0) return;
+        const kept = rows + batch.length > limit ? valueBatch(recordsOf(batch).slice(0, limit - rows)) : batch;
+        rows += kept.length;
+        batches.push(kept);
+      };
+      return {
+        push: (records) => add(valueBatch(records)),
+        pushBatch: add,
+        result: () => Promise.resolve({ kind: 'batches', batches, stats: { ...stats, rowsOut: rows } }),
+      };
+    }
+    case 'write': {
+      const batches: Batch[] = [];
+      return {
+        push: (records) => void (records.length > 0 && batches.push(valueBatch(records))),
+        pushBatch: (batch) => void batches.push(batch),
+        result: async () => {
+          const written = await writePart(output.stagingDir, spec.partition, output.format, batches, output.options);
+          return { kind: 'written', rows: written.rows, file: written.file, stats: { ...stats, rowsOut: written.rows } };
+        },
+      };
+    }
+    case 'sample': {
+      const key = compileKey(output.key, output.key.kind === 'fn' ? fns.get(output.key.fn) : undefined, ctx);
+      const sample: unknown[] = [];
+      let seen = 0;
+      // Reservoir sampling with a seeded generator, so the same input gives the same bounds.
+      let seed = 0x9e3779b9 ^ spec.partition;
+      const random = (): number => {
+        seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) | 0;
+        return (seed >>> 0) / 4294967296;
+      };
+      const add = (records: unknown[]): void => {
+        for (const r of records) {
+          seen++;
+          if (sample.length < output.size) sample.push(key(r));
+          else {
+            const j = Math.floor(random() * seen);
+            if (j < output.size) sample[j] = key(r);
+          }
+        }
+      };
+      return {
+        push: add,
+        pushBatch: (batch) => add(recordsOf(batch)),
+        result: () => Promise.resolve({ kind: 'sample', keys: sample, stats }),
+      };
+    }
+    default: {
+      const parts = partitioner(spec, fns, ctx);
+      const partitions: unknown[][] = Array.from({ length: parts.count }, () => []);
+      let rows = 0;
+      const add = (records: unknown[]): void => {
+        rows += records.length;
+        for (const r of records) partitions[parts.of(r)]!.push(r);
+      };
+      return {
+        push: add,
+        pushBatch: (batch) => add(recordsOf(batch)),
+        result: () =>
+          Promise.resolve({
+            kind: 'partitions',
+            partitions: partitions.map((records) => (records.length === 0 ? [] : [valueBatch(records)])),
+            stats: { ...stats, rowsOut: rows },
+          }),
+      };
+    }
+  }
+}
+
+function partitioner(spec: TaskSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ctx: TaskContext): { count: number; of: (record: unknown) => number } {
+  const output = spec.output;
+  switch (output.kind) {
+    case 'hash': {
+      const key = compileKey(output.key, output.key.kind === 'fn' ? fns.get(output.key.fn) : undefined, ctx);
+      const { maxParallelism, parallelism } = output;
+      return { count: parallelism, of: (r) => operatorIndexForKey(hashable(key(r)), maxParallelism, parallelism) };
+    }
+    case 'range': {
+      const key = compileKey(output.key, output.key.kind === 'fn' ? fns.get(output.key.fn) : undefined, ctx);
+      const bounds = output.bounds;
+      const sign = output.descending ? -1 : 1;
+      return {
+        count: bounds.length + 1,
+        of: (r) => {
+          const k = key(r);
+          let lo = 0;
+          let hi = bounds.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (sign * compareKeys(k, bounds[mid]) > 0) lo = mid + 1;
+            else hi = mid;
+          }
+          return lo;
+        },
+      };
+    }
+    case 'roundRobin': {
+      let next = spec.partition % output.parallelism;
+      return {
+        count: output.parallelism,
+        of: () => {
+          const p = next;
+          next = (next + 1) % output.parallelism;
+          return p;
+        },
+      };
+    }
+    default:
+      throw new Error(`not a partitioning output: ${output.kind}`);
+  }
+}
+
+/** Null keys hash as 0 (they all meet in one partition, as in Flink). */
+function hashable(key: unknown): unknown {
+  return key === undefined ? null : key;
+}
+
+function recordsOf(batch: Batch): unknown[] {
+  return isValueBatch(batch) ? [...((batch.columns[0] as { values: readonly unknown[] }).values)] : rowsOf(batch);
+}

@@ -1,0 +1,89 @@
+/**
+ * Runs one dataflow task, in whatever worker the scheduler chose: reads its input (source splits
+ * or exchange batches), pushes it batch by batch through its chain of operators, and partitions or
+ * returns the result. This module registers itself as a function workers find by import
+ * (`weft.dataflow.task`), so a task message carries only data and function references.
+ */
+import { isWeftWorker, registerAt, type TaskContext, type UserFunction } from '../../runtime/index.js';
+import { resolveFunction } from '../../runtime/function-resolver.js';
+import { isValueBatch, rowsOf, valueBatch, type Batch } from '../batch/index.js';
+import { newSplitStats, readSplit } from '../sources/index.js';
+import { buildChain, type RecordSink } from './operators.js';
+import { createOutput } from './outputs.js';
+import { joinPartition } from './join.js';
+import { compileKey } from './keys.js';
+import type { FnSpec, KeySpec, TaskResultData, TaskSpec, TaskStats } from './task-spec.js';
+
+/** Resolves every user function of a task (module import or compiled source; cached per worker). */
+export async function resolveFns(spec: TaskSpec): Promise<Map<FnSpec, UserFunction>> {
+  const specs: FnSpec[] = [];
+  const addKey = (key: KeySpec): void => {
+    if (key.kind === 'fn') specs.push(key.fn);
+  };
+  for (const op of spec.chain) {
+    if ('fn' in op) specs.push(op.fn);
+    if ('key' in op) addKey(op.key);
+  }
+  if (spec.input.kind === 'join') {
+    addKey(spec.input.leftKey);
+    addKey(spec.input.rightKey);
+  }
+  if ('key' in spec.output) addKey(spec.output.key);
+  const typescript = isWeftWorker();
+  const resolved = await Promise.all(specs.map((s) => resolveFunction(s.ref, s.label, { typescript })));
+  return new Map(specs.map((s, i) => [s, resolved[i]!]));
+}
+
+/** The task body. */
+export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskResultData> {
+  const fns = await resolveFns(spec);
+  const stats: TaskStats = { rowsIn: 0, rowsOut: 0, skipped: 0, quarantined: 0, errors: [] };
+  const output = createOutput(spec, fns, ctx, stats);
+  const sink: RecordSink = {
+    push: (records) => output.push(records),
+    pushBatch: (batch) => output.pushBatch(batch),
+  };
+  const chain = buildChain(spec.chain, fns, ctx, sink);
+  const input = spec.input;
+  if (input.kind === 'splits') {
+    for (const split of input.splits) {
+      const splitStats = newSplitStats();
+      for await (const batch of readSplit(split, splitStats, ctx.signal)) {
+        stats.rowsIn += batch.length;
+        chain.pushBatch(batch);
+      }
+      stats.skipped += splitStats.skipped;
+      stats.quarantined += splitStats.quarantined;
+      for (const e of splitStats.errors) if (stats.errors.length < 20) stats.errors.push(e);
+    }
+  } else if (input.kind === 'values') {
+    stats.rowsIn += input.values.length;
+    chain.pushBatch(valueBatch(input.values));
+  } else if (input.kind === 'batches') {
+    for (const batch of input.batches) {
+      stats.rowsIn += batch.length;
+      chain.pushBatch(batch);
+    }
+  } else {
+    const left = input.left.flatMap(recordsOf);
+    const right = input.right.flatMap(recordsOf);
+    stats.rowsIn += left.length + right.length;
+    const keyOf = (k: KeySpec): ReturnType<typeof compileKey> => compileKey(k, k.kind === 'fn' ? fns.get(k.fn) : undefined, ctx);
+    chain.push(joinPartition(left, right, keyOf(input.leftKey), keyOf(input.rightKey), input.how, mergesObjects(input.leftKey, input.rightKey)));
+  }
+  chain.close();
+  return output.result();
+}
+
+function recordsOf(batch: Batch): unknown[] {
+  return isValueBatch(batch) ? [...((batch.columns[0] as { values: readonly unknown[] }).values)] : rowsOf(batch);
+}
+
+/** Joined object rows are merged when both sides are keyed by the same field name. */
+function mergesObjects(left: KeySpec, right: KeySpec): boolean {
+  return left.kind === 'field' && right.kind === 'field' && typeof left.field === 'string' && left.field === right.field;
+}
+
+/** The id workers find the task body by. */
+export const TASK_FUNCTION_ID = 'weft.dataflow.task';
+export const TASK_FUNCTION_REF = registerAt(import.meta.url, TASK_FUNCTION_ID, runTask as unknown as UserFunction);
