@@ -15,6 +15,8 @@ import { cellsOf, shapeOf } from './row-shape.js';
 /** One cell as CSV field text, quoted when needed. */
 export function csvField(value: unknown, delimiter: string): string {
   if (value === null || value === undefined) return '';
+  // An invalid date is a null timestamp (JSON writes it as null too).
+  if (value instanceof Date && Number.isNaN(value.getTime())) return '';
   const text = cellText(value);
   if (text === '') return '""';
   return needsQuotes(text, delimiter) ? `"${text.replaceAll('"', '""')}"` : text;
@@ -29,7 +31,7 @@ function cellText(value: unknown): string {
     case 'bigint':
       return String(value);
     default:
-      if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
+      if (value instanceof Date) return value.toISOString();
       return JSON.stringify(value, jsonReplacer) ?? '';
   }
 }
