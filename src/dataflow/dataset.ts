@@ -9,7 +9,7 @@
 import { UsageError, describeValue } from '../errors.js';
 import type { TaskContext } from '../runtime/index.js';
 import type { ExecutionEnvironment } from './environment.js';
-import type { AggDef, JoinHow, KeySelector, LogicalNode, NodeSettings, UserFn } from './plan/logical.js';
+import type { AggDef, JoinHow, KeySelector, LogicalNode, NewNode, NodeSettings, UserFn } from './plan/logical.js';
 
 /** What a dataflow function receives besides the record: the task context and its `with` values. */
 export type OpContext<C> = Omit<TaskContext, 'with'> & { with: C };
@@ -193,17 +193,17 @@ export class Dataset<T> {
 
   /** Writes CSV part files into the directory `path`, atomically. Resolves to the row count. */
   writeCsv(path: string, options: WriteOptions = {}): Promise<number> {
-    return this.env.execute(this.node, { kind: 'write', format: 'csv', path, options }) as Promise<number>;
+    return this.env.execute(this.node, { kind: 'write', format: 'csv', path, options: { ...options } }) as Promise<number>;
   }
 
   /** Writes NDJSON part files into the directory `path`, atomically. */
   writeJson(path: string, options: WriteOptions = {}): Promise<number> {
-    return this.env.execute(this.node, { kind: 'write', format: 'json', path, options }) as Promise<number>;
+    return this.env.execute(this.node, { kind: 'write', format: 'json', path, options: { ...options } }) as Promise<number>;
   }
 
   /** Writes Parquet part files into the directory `path`, atomically. */
   writeParquet(path: string, options: WriteOptions = {}): Promise<number> {
-    return this.env.execute(this.node, { kind: 'write', format: 'parquet', path, options }) as Promise<number>;
+    return this.env.execute(this.node, { kind: 'write', format: 'parquet', path, options: { ...options } }) as Promise<number>;
   }
 
   /** The plan of `count()` on this dataset: jobs → stages → tasks, each value and where it came from. */
@@ -211,8 +211,8 @@ export class Dataset<T> {
     return this.env.explain(this.node);
   }
 
-  #derive<R>(node: Omit<LogicalNode, 'id'> & Partial<Pick<LogicalNode, 'id'>>): Dataset<R> {
-    return new Dataset<R>(this.env, { ...node, id: this.env.nextNodeId() } as LogicalNode);
+  #derive<R>(node: NewNode): Dataset<R> {
+    return this.env.dataset<R>(node);
   }
 
   #set(settings: NodeSettings): this {

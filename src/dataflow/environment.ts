@@ -17,7 +17,7 @@ import { runJob, type Action, type JobStats } from './exec/job-runner.js';
 import { TASK_FUNCTION_REF } from './exec/run-task.js';
 import type { FnSpec } from './exec/task-spec.js';
 import { explainPlan } from './plan/explain.js';
-import type { LogicalNode, SourceDef, UserFn } from './plan/logical.js';
+import type { LogicalNode, NewNode, SourceDef, UserFn } from './plan/logical.js';
 import { planPhysical, userFunctionsOf, type PhysicalPlan } from './plan/physical.js';
 
 /** Options of {@link ExecutionEnvironment.create}. */
@@ -164,7 +164,7 @@ export class ExecutionEnvironment {
   }
 
   /** @internal A dataset ending in a new node. */
-  dataset<R>(node: Omit<LogicalNode, 'id'>): Dataset<R> {
+  dataset<R>(node: NewNode): Dataset<R> {
     return new Dataset<R>(this, { ...node, id: this.nextNodeId() } as LogicalNode);
   }
 

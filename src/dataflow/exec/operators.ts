@@ -42,7 +42,7 @@ export function buildChain(ops: readonly OpSpec[], fns: ReadonlyMap<FnSpec, User
     push: (records) => head.push(records),
     pushBatch: (batch) => {
       if (ops.length === 0) sink.pushBatch(batch);
-      else head.push(isValueBatch(batch) ? ((batch.columns[0] as { values: unknown[] }).values) : rowsOf(batch));
+      else head.push(isValueBatch(batch) ? ((batch.columns[0] as unknown as { values: unknown[] }).values) : rowsOf(batch));
     },
     close: () => closeAll(head),
   };

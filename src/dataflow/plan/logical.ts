@@ -61,6 +61,9 @@ export type LogicalNode =
 
 export type LogicalOp = LogicalNode['op'];
 
+/** A node before it gets its id (the environment numbers nodes). */
+export type NewNode = LogicalNode extends infer N ? (N extends LogicalNode ? Omit<N, 'id'> : never) : never;
+
 /** The inputs of a node, in order. */
 export function inputsOf(node: LogicalNode): readonly LogicalNode[] {
   switch (node.op) {

@@ -1,0 +1,18 @@
+/**
+ * The data plane: datasets split into jobs → stages → tasks over columnar batches, with operator
+ * parallelism, max parallelism and key groups as in Flink, and concurrent jobs on FIFO/FAIR pools
+ * as in Spark.
+ */
+export { ExecutionEnvironment, type EnvironmentOptions, type ReadOptions } from './environment.js';
+export { Dataset, KeyedDataset, GroupedDataset, sum, min, max, avg, count, first, type Aggregation, type FnOptions, type KeyOf, type OpContext, type WriteOptions } from './dataset.js';
+export {
+  keyGroupForKey,
+  operatorIndexForKeyGroup,
+  keyGroupRangeForOperator,
+  defaultMaxParallelism,
+  murmurHash,
+  javaHashCode,
+  type KeyGroupRange,
+} from './key-groups.js';
+export { ParallelismError, JobFailedError } from './errors.js';
+export type { JobStats } from './exec/job-runner.js';
