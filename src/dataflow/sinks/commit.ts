@@ -132,7 +132,8 @@ async function checkParent(parent: string, target: string): Promise<void> {
  *   failed (the previous output is then intact; call {@link abortWrite}).
  */
 export async function commitWrite(job: WriteJob, rows: number, hooks: CommitHooks = {}): Promise<void> {
-  const { target, staging, aside } = checkJob(job);
+  const paths = checkJob(job);
+  const { target, staging } = paths;
   if (!Number.isSafeInteger(rows) || rows < 0) {
     throw new SinkError(`Expected the committed row count to be an integer from 0 and up, got ${describeValue(rows)}. Pass the sum of the tasks' rows.`, {
       code: 'WEFT_SINK_OPTIONS',
@@ -148,14 +149,26 @@ export async function commitWrite(job: WriteJob, rows: number, hooks: CommitHook
   }
   const step = async (name: CommitStep): Promise<void> => hooks.beforeStep?.(name, job);
   try {
-    await step('clean');
-    for (const entry of await readdir(staging)) if (isTempPartName(entry)) await rm(join(staging, entry), { force: true });
-    await step('marker');
-    const marker: SuccessMarker = { rows, committedAt: new Date().toISOString(), ...(job.format ? { format: job.format } : {}) };
-    await writeSynced(join(staging, SUCCESS_MARKER), `${JSON.stringify(marker)}\n`);
+    await prepareStaging(staging, rows, job, step);
   } catch (error) {
     throw commitError(target, 'prepare the staged output', error);
   }
+  await swapIntoPlace(paths, step);
+}
+
+type StepHook = (name: CommitStep) => Promise<void>;
+
+/** Steps 1–2: drop temp files of failed attempts and write the marker. The target is untouched. */
+async function prepareStaging(staging: string, rows: number, job: WriteJob, step: StepHook): Promise<void> {
+  await step('clean');
+  for (const entry of await readdir(staging)) if (isTempPartName(entry)) await rm(join(staging, entry), { force: true });
+  await step('marker');
+  const marker: SuccessMarker = { rows, committedAt: new Date().toISOString(), ...(job.format ? { format: job.format } : {}) };
+  await writeSynced(join(staging, SUCCESS_MARKER), `${JSON.stringify(marker)}\n`);
+}
+
+/** Steps 3–5 (and the rollback of a failed step 4). */
+async function swapIntoPlace({ target, staging, aside }: JobPaths, step: StepHook): Promise<void> {
   let movedAside = false;
   try {
     await step('aside');
@@ -175,6 +188,7 @@ export async function commitWrite(job: WriteJob, rows: number, hooks: CommitHook
     }
     throw commitError(target, 'move the new output into place', error);
   }
+  // Past the commit point: nothing below may fail the commit.
   await syncDir(dirname(target));
   if (movedAside) {
     await step('remove')
@@ -223,8 +237,15 @@ export async function recoverWrite(path: string): Promise<'restored' | 'cleaned'
   return result;
 }
 
+interface JobPaths {
+  readonly target: string;
+  readonly staging: string;
+  /** Where step 3 sets the previous output aside. */
+  readonly aside: string;
+}
+
 /** Resolves a job's paths and refuses a staging directory that beginWrite did not make. */
-function checkJob(job: WriteJob): { target: string; staging: string; aside: string } {
+function checkJob(job: WriteJob): JobPaths {
   const target = resolve(job.path);
   const staging = resolve(job.stagingDir);
   const prefix = `.${basename(target)}${STAGING_INFIX}`;

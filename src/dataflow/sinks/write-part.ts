@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Batch } from '../batch/batch.js';
-import { describeValue } from '../../errors.js';
+import { CancelledError, describeValue } from '../../errors.js';
 import { CsvEncoder } from './csv-encoder.js';
 import { SinkError } from './errors.js';
 import { FileOutput } from './file-output.js';
@@ -39,6 +39,9 @@ export function isTempPartName(name: string): boolean {
  * Value batches are written as their values: objects as rows (one column per key), arrays as
  * positional columns `_1`, `_2`, …, other values as one column `value`.
  *
+ * `signal` (optional) stops the write between batches with a {@link CancelledError}; no part
+ * file is left behind.
+ *
  * @returns the number of rows written and the absolute path of the part file.
  * @throws {SinkError} for a bad partition, format or option, rows of mixed shapes, or a file
  *   system failure (with the original error as `cause`). Errors thrown by `batches` itself pass
@@ -52,6 +55,7 @@ export async function writePart(
   format: SinkFormat,
   batches: AsyncIterable<Batch> | Iterable<Batch>,
   options: SinkOptions,
+  signal?: AbortSignal,
 ): Promise<{ rows: number; file: string }> {
   if (!Number.isSafeInteger(partition) || partition < 0) {
     throw new SinkError(
@@ -68,7 +72,11 @@ export async function writePart(
     fmt === 'csv' ? new CsvEncoder(out, filled, file) : fmt === 'json' ? new JsonEncoder(out) : new ParquetEncoder(out, file);
   let rows = 0;
   try {
-    for await (const batch of batches) rows += await encoder.write(batch);
+    for await (const batch of batches) {
+      throwIfAborted(signal, file);
+      rows += await encoder.write(batch);
+    }
+    throwIfAborted(signal, file);
     await encoder.finish();
     await out.close();
     await rename(temp, file);
@@ -79,6 +87,10 @@ export async function writePart(
     throw wrapFsError(error, file);
   }
   return { rows, file };
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, file: string): void {
+  if (signal?.aborted) throw new CancelledError(`Cancelled while writing ${file}`, { cause: signal.reason });
 }
 
 async function openPart(temp: string, stagingDir: string): Promise<FileOutput> {

@@ -99,7 +99,7 @@ describe('writePart as CSV', () => {
   it('accepts an async iterable of batches', async () => {
     const dir = await tempDir();
     async function* gen(): AsyncGenerator<ReturnType<typeof valueBatch>> {
-      for (let i = 0; i < 3; i++) yield valueBatch([i]);
+      for (let i = 0; i < 3; i++) yield await Promise.resolve(valueBatch([i]));
     }
     const { file, rows } = await writePart(dir, 0, 'csv', gen(), {});
     expect(rows).toBe(3);

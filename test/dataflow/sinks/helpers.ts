@@ -29,7 +29,3 @@ export async function snapshot(dir: string): Promise<Record<string, string>> {
   return out;
 }
 
-/** A staging directory the way beginWrite names it, for tests of writePart alone. */
-export async function stagingDir(): Promise<string> {
-  return tempDir();
-}
