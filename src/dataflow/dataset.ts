@@ -25,6 +25,9 @@ export interface FnOptions<C> {
 /** A key: a field name of object records, an index of tuple records, or a function of the record. */
 export type KeyOf<T> = (T extends readonly unknown[] ? number : never) | (T extends object ? keyof T & string : never) | ((value: T) => unknown);
 
+/** The record type of a join: merged objects for object records, else `[left, right]` pairs. */
+export type Joined<T, U> = T extends readonly unknown[] ? [T, U] : T extends object ? (U extends readonly unknown[] ? [T, U] : U extends object ? T & U : [T, U]) : [T, U];
+
 /** An aggregation for `groupBy(...).agg({ name: sum('value') })`. */
 export interface Aggregation {
   readonly kind: AggDef['kind'];
@@ -99,7 +102,7 @@ export class Dataset<T> {
    * both sides (the key once); otherwise each output is the pair `[left, right]` (the missing side
    * `null` in outer joins).
    */
-  join<U>(other: Dataset<U>, key: KeyOf<T> | { left: KeyOf<T>; right: KeyOf<U> }, options: { how?: JoinHow } = {}): Dataset<unknown> {
+  join<U>(other: Dataset<U>, key: KeyOf<T> | { left: KeyOf<T>; right: KeyOf<U> }, options: { how?: JoinHow } = {}): Dataset<Joined<T, U>> {
     if (!(other instanceof Dataset) || other.env !== this.env) {
       throw new UsageError(`join: expected a dataset of the same ExecutionEnvironment, got ${describeValue(other)}`);
     }
@@ -108,8 +111,8 @@ export class Dataset<T> {
       throw new UsageError(`join: expected \`how\` to be 'inner', 'left', 'right' or 'full', got ${describeValue(how)}`);
     }
     const pair = typeof key === 'object' && key !== null && 'left' in key;
-    const leftKey = keySelector(pair ? key.left : (key as KeyOf<T>), 'join');
-    const rightKey = pair ? keySelector(key.right, 'join') : (leftKey as KeySelector);
+    const leftKey = keySelector(pair ? key.left : (key), 'join');
+    const rightKey = pair ? keySelector(key.right, 'join') : (leftKey);
     return this.#derive({ op: 'join', left: this.node, right: other.node, leftKey, rightKey, how });
   }
 

@@ -165,7 +165,7 @@ export class ExecutionEnvironment {
 
   /** @internal A dataset ending in a new node. */
   dataset<R>(node: NewNode): Dataset<R> {
-    return new Dataset<R>(this, { ...node, id: this.nextNodeId() } as LogicalNode);
+    return new Dataset<R>(this, { ...node, id: this.nextNodeId() });
   }
 
   #files<T>(format: 'text' | 'csv' | 'ndjson' | 'parquet', paths: string | readonly string[], options: ReadOptions): Dataset<T> {
@@ -190,7 +190,7 @@ export class ExecutionEnvironment {
     for (const { fn, where } of userFunctionsOf(plan)) {
       if (specs.has(fn)) continue;
       const label = `${where}: ${fn.label}`;
-      const ref: FunctionRef = toFunctionRef(fn.fn as never, label, this.backend);
+      const ref: FunctionRef = toFunctionRef(fn.fn, label, this.backend);
       specs.set(fn, { ref, label, ...(fn.with !== undefined ? { with: fn.with } : {}) });
     }
     return specs;

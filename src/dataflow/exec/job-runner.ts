@@ -145,7 +145,7 @@ function toOpSpec(op: PlannedOp, fnSpecs: ReadonlyMap<UserFn, FnSpec>): OpSpec {
     case 'filter':
       return { op: op.op, fn: fnSpecs.get(op.fn)!, name };
     case 'aggregate':
-      return { op: 'aggregate', phase: op.phase, key: toKeySpec(op.key, fnSpecs), aggs: op.aggs, style: op.style, name };
+      return { op: 'aggregate', phase: op.phase, key: toKeySpec(op.key, fnSpecs), aggs: op.aggs, style: op.style, keyName: op.keyName, name };
     case 'reduce':
       return { op: 'reduce', phase: op.phase, key: toKeySpec(op.key, fnSpecs), fn: fnSpecs.get(op.fn)!, name };
     case 'distinct':

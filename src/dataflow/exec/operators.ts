@@ -129,7 +129,7 @@ function createOperator(spec: OpSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ct
 
 function aggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, key: KeyFn, next: Operator): Operator {
   const aggregator = new Aggregator(spec.aggs, spec.name);
-  const keyName = spec.key.kind === 'field' && typeof spec.key.field === 'string' ? spec.key.field : 'key';
+  const keyName = spec.keyName;
   return {
     push:
       spec.phase === 'partial'

@@ -86,4 +86,4 @@ function mergesObjects(left: KeySpec, right: KeySpec): boolean {
 
 /** The id workers find the task body by. */
 export const TASK_FUNCTION_ID = 'weft.dataflow.task';
-export const TASK_FUNCTION_REF = registerAt(import.meta.url, TASK_FUNCTION_ID, runTask as unknown as UserFunction);
+export const TASK_FUNCTION_REF = registerAt(import.meta.url, TASK_FUNCTION_ID, runTask);

@@ -22,7 +22,7 @@ export type KeySpec = { kind: 'field'; field: string | number } | { kind: 'fn'; 
 export type OpSpec =
   | { op: 'map' | 'flatMap' | 'filter'; fn: FnSpec; name: string }
   /** `partial` before a hash exchange (combiner), `final` after it. */
-  | { op: 'aggregate'; phase: 'partial' | 'final'; key: KeySpec; aggs: readonly AggDef[]; style: 'record' | 'row' | 'pair'; name: string }
+  | { op: 'aggregate'; phase: 'partial' | 'final'; key: KeySpec; aggs: readonly AggDef[]; style: 'record' | 'row' | 'pair'; keyName: string; name: string }
   | { op: 'reduce'; phase: 'partial' | 'final'; key: KeySpec; fn: FnSpec; name: string }
   | { op: 'distinct'; phase: 'partial' | 'final'; name: string }
   | { op: 'sort'; key: KeySpec; descending: boolean; name: string };

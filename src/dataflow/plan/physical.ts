@@ -15,7 +15,7 @@ import { resolveParallelism, type EnvironmentParallelism, type ResolvedParalleli
 /** An operator of a stage's chain, before its functions are turned into worker references. */
 export type PlannedOp =
   | { op: 'map' | 'flatMap' | 'filter'; fn: UserFn; node: LogicalNode }
-  | { op: 'aggregate'; phase: 'partial' | 'final'; key: KeySelector; aggs: readonly AggDef[]; style: 'record' | 'row' | 'pair'; node: LogicalNode }
+  | { op: 'aggregate'; phase: 'partial' | 'final'; key: KeySelector; aggs: readonly AggDef[]; style: 'record' | 'row' | 'pair'; keyName: string; node: LogicalNode }
   | { op: 'reduce'; phase: 'partial' | 'final'; key: KeySelector; fn: UserFn; node: LogicalNode }
   | { op: 'distinct'; phase: 'partial' | 'final'; node: LogicalNode }
   | { op: 'sort'; key: KeySelector; descending: boolean; node: LogicalNode };
@@ -100,9 +100,11 @@ export function planPhysical(root: LogicalNode, env: EnvironmentParallelism, con
       case 'aggregate': {
         const upstream = build(node.input);
         const style = node.style;
-        upstream.ops.push({ op: 'aggregate', phase: 'partial', key: node.key, aggs: node.aggs, style, node });
+        // Rows name the key after its field; a function or tuple-index key is called `key`.
+        const keyName = node.key.kind === 'field' && typeof node.key.field === 'string' ? node.key.field : 'key';
+        upstream.ops.push({ op: 'aggregate', phase: 'partial', key: node.key, aggs: node.aggs, style, keyName, node });
         const stage = cut([upstream], node, (r) => ({ kind: 'hash', key: ENTRY_KEY, parallelism: r.parallelism, maxParallelism: r.maxParallelism }));
-        stage.ops.push({ op: 'aggregate', phase: 'final', key: ENTRY_KEY, aggs: node.aggs, style, node });
+        stage.ops.push({ op: 'aggregate', phase: 'final', key: ENTRY_KEY, aggs: node.aggs, style, keyName, node });
         return stage;
       }
       case 'reduce': {
