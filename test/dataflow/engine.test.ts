@@ -81,3 +81,43 @@ describe('dataflow planning', () => {
     expect(await env.fromCollection([1, 2, 3, 4]).filter((x: number, ctx) => x > ctx.with.t, { with: { t: 3 } }).count()).toBe(1);
   });
 });
+
+describe('dataflow over CSV files', () => {
+  const csvDir = mkdtempSync(join(tmpdir(), 'weft-df-csv-'));
+  const lines = ['id,key,value'];
+  for (let i = 0; i < 3000; i++) lines.push(`${i},k${i % 7},${i % 10}`);
+  writeFileSync(join(csvDir, 'data.csv'), `${lines.join('\n')}\n`);
+  const expected = Array.from({ length: 7 }, (_, k) => {
+    let total = 0;
+    let n = 0;
+    for (let i = k; i < 3000; i += 7) {
+      total += i % 10;
+      n++;
+    }
+    return { key: `k${k}`, total, n };
+  });
+
+  it.each(['async', 'thread'] as const)('group-by-sum over splits agrees with a plain loop (%s)', async (backend) => {
+    const env = make(backend, 3);
+    const rows = await env
+      .readCsv(join(csvDir, 'data.csv'), { splitSize: 4096 })
+      .groupBy('key')
+      .agg({ total: sum('value'), n: count() })
+      .sortBy('key')
+      .collect();
+    expect(rows).toEqual(expected);
+  });
+
+  it('writes CSV atomically and reads it back', async () => {
+    const env = make('thread', 2);
+    const out = join(csvDir, 'out');
+    const written = await env.readCsv(join(csvDir, 'data.csv')).filter((r: { value: number }) => r.value === 0).writeCsv(out);
+    expect(written).toBe(300);
+    expect(await env.readCsv(join(out, '*.csv')).count()).toBe(300);
+  });
+
+  it('names a missing input file', async () => {
+    const env = make('async', 2);
+    await expect(env.readCsv(join(csvDir, 'nope.csv')).count()).rejects.toThrow(/nope\.csv/);
+  });
+});
