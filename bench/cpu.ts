@@ -1,0 +1,104 @@
+/**
+ * (b) 40 CPU-bound ~50 ms pure-JS tasks on 2 cores: how close weft gets to a perfect 2× speedup.
+ *
+ * Baseline: the 40 tasks one after another in the main thread. weft: a `Pipeline` of 40 independent
+ * steps on `ParallelExecutor({ maxWorkers: 2, backend: 'thread' })`, pool start-up included (each
+ * run starts its workers: that is part of what a user waits for). Peer: piscina with 2 warm threads
+ * running the same kernel. The kernel is calibrated to ~50 ms in this process before measuring.
+ *
+ * Run alone: npm run build && node --import tsx bench/cpu.ts
+ */
+import { Piscina } from 'piscina';
+import { ParallelExecutor, Pipeline, TaskScheduler, createBackend, stepDefinition } from 'weft';
+import { burn } from './lib/burn.mjs';
+import { formatMs, formatRatio, medianOf, printTable, report, rounds, timeMs } from './lib/harness.js';
+import { calibrate, cpu } from './lib/work.js';
+
+const TASKS = 40;
+const WORKERS = 2;
+const ROUNDS = rounds(3);
+const iterations = calibrate(50);
+
+async function sequential(): Promise<number> {
+  return medianOf(ROUNDS, 1, () =>
+    timeMs(() => {
+      for (let i = 0; i < TASKS; i++) burn(iterations);
+      return Promise.resolve();
+    }),
+  );
+}
+
+async function weft(): Promise<number> {
+  const pipeline = new Pipeline('bench_cpu');
+  for (let i = 0; i < TASKS; i++) pipeline.addStep(cpu, { name: `cpu_${i}`, params: { iterations } });
+  return medianOf(ROUNDS, 1, () =>
+    timeMs(async () => {
+      const result = await pipeline.run({ executor: new ParallelExecutor({ maxWorkers: WORKERS, backend: 'thread' }) });
+      result.assertSucceeded();
+    }),
+  );
+}
+
+/** The same 40 tasks through a warm thread backend and the scheduler: weft's steady state, start-up excluded. */
+async function weftWarm(): Promise<number> {
+  const definition = stepDefinition(cpu);
+  if (!definition) throw new Error('Expected bench/lib/work.ts `cpu` to be declared with step(), got a plain function');
+  const fn = { kind: 'module' as const, ...definition };
+  const scheduler = new TaskScheduler({ backend: createBackend('thread', { slots: WORKERS }) });
+  const set = scheduler.createTaskSet({ name: 'bench_cpu' });
+  try {
+    const once = (): Promise<unknown> =>
+      Promise.all(Array.from({ length: TASKS }, () => scheduler.submit(set, { fn, mode: 'call', input: { iterations }, label: 'bench_cpu' })));
+    return await medianOf(ROUNDS, 1, () => timeMs(once));
+  } finally {
+    set.close();
+    await scheduler.close();
+  }
+}
+
+async function piscina(): Promise<number> {
+  const pool = new Piscina<number, number>({
+    filename: new URL('./lib/piscina-worker.mjs', import.meta.url).href,
+    name: 'cpu',
+    minThreads: WORKERS,
+    maxThreads: WORKERS,
+    idleTimeout: 60_000,
+  });
+  try {
+    return await medianOf(ROUNDS, 1, () => timeMs(() => Promise.all(Array.from({ length: TASKS }, () => pool.run(iterations)))));
+  } finally {
+    await pool.destroy();
+  }
+}
+
+const sequentialMs = await sequential();
+const weftMs = await weft();
+const warmMs = await weftWarm();
+const piscinaMs = await piscina();
+
+const row = (name: string, ms: number): string[] => {
+  const speedup = sequentialMs / ms;
+  return [name, formatMs(ms), formatRatio(speedup), `${((speedup / WORKERS) * 100).toFixed(1)} %`];
+};
+printTable(
+  `(b) ${TASKS} CPU-bound tasks of ~50 ms, ${WORKERS} workers, median of ${ROUNDS} rounds after a warm-up`,
+  ['strategy', 'wall', 'speedup', 'efficiency'],
+  [
+    row('sequential, main thread (baseline)', sequentialMs),
+    row('weft Pipeline, ParallelExecutor thread (incl. start-up)', weftMs),
+    row('weft thread backend via TaskScheduler, warm (reference)', warmMs),
+    row('piscina, 2 warm threads (peer)', piscinaMs),
+  ],
+);
+
+const speedup = sequentialMs / weftMs;
+report([
+  {
+    workload: '40 × 50 ms CPU tasks, 2 threads',
+    weft: `${formatRatio(speedup)} (${formatMs(weftMs)})`,
+    peer: `piscina ${formatRatio(sequentialMs / piscinaMs)}`,
+    ratio: formatRatio(speedup),
+    target: '≥ 1.85× vs sequential',
+    met: speedup >= 1.85,
+  },
+]);
