@@ -11,7 +11,7 @@
 import { Piscina } from 'piscina';
 import { ParallelExecutor, Pipeline, TaskScheduler, createBackend, stepDefinition } from 'weft';
 import { burn } from './lib/burn.mjs';
-import { formatMs, formatRatio, medianOf, printTable, report, rounds, timeMs } from './lib/harness.js';
+import { formatMs, formatRatio, median, printTable, report, rounds, timeMs } from './lib/harness.js';
 import { calibrate, cpu } from './lib/work.js';
 
 const TASKS = 40;
@@ -19,69 +19,65 @@ const WORKERS = 2;
 const ROUNDS = rounds(3);
 const iterations = calibrate(50);
 
-async function sequential(): Promise<number> {
-  return medianOf(ROUNDS, 1, () =>
-    timeMs(() => {
-      for (let i = 0; i < TASKS; i++) burn(iterations);
-      return Promise.resolve();
-    }),
-  );
-}
+const pipeline = new Pipeline('bench_cpu');
+for (let i = 0; i < TASKS; i++) pipeline.addStep(cpu, { name: `cpu_${i}`, params: { iterations } });
 
-async function weft(): Promise<number> {
-  const pipeline = new Pipeline('bench_cpu');
-  for (let i = 0; i < TASKS; i++) pipeline.addStep(cpu, { name: `cpu_${i}`, params: { iterations } });
-  return medianOf(ROUNDS, 1, () =>
-    timeMs(async () => {
-      const result = await pipeline.run({ executor: new ParallelExecutor({ maxWorkers: WORKERS, backend: 'thread' }) });
-      result.assertSucceeded();
-    }),
-  );
-}
+const definition = stepDefinition(cpu);
+if (!definition) throw new Error('Expected bench/lib/work.ts `cpu` to be declared with step(), got a plain function');
+const fn = { kind: 'module' as const, ...definition };
+const scheduler = new TaskScheduler({ backend: createBackend('thread', { slots: WORKERS }) });
+const set = scheduler.createTaskSet({ name: 'bench_cpu' });
 
-/** The same 40 tasks through a warm thread backend and the scheduler: weft's steady state, start-up excluded. */
-async function weftWarm(): Promise<number> {
-  const definition = stepDefinition(cpu);
-  if (!definition) throw new Error('Expected bench/lib/work.ts `cpu` to be declared with step(), got a plain function');
-  const fn = { kind: 'module' as const, ...definition };
-  const scheduler = new TaskScheduler({ backend: createBackend('thread', { slots: WORKERS }) });
-  const set = scheduler.createTaskSet({ name: 'bench_cpu' });
-  try {
-    const once = (): Promise<unknown> =>
-      Promise.all(Array.from({ length: TASKS }, () => scheduler.submit(set, { fn, mode: 'call', input: { iterations }, label: 'bench_cpu' })));
-    return await medianOf(ROUNDS, 1, () => timeMs(once));
-  } finally {
-    set.close();
-    await scheduler.close();
+const pool = new Piscina<number, number>({
+  filename: new URL('./lib/piscina-worker.mjs', import.meta.url).href,
+  name: 'cpu',
+  minThreads: WORKERS,
+  maxThreads: WORKERS,
+  idleTimeout: 60_000,
+});
+
+/** Each strategy's one round. They are interleaved round by round, so a burst of load elsewhere on this shared machine hits all of them alike. */
+const strategies = {
+  sequential: () => {
+    for (let i = 0; i < TASKS; i++) burn(iterations);
+    return Promise.resolve();
+  },
+  /** A `Pipeline` on a fresh `ParallelExecutor`: each run starts its workers. */
+  weft: async () => {
+    const result = await pipeline.run({ executor: new ParallelExecutor({ maxWorkers: WORKERS, backend: 'thread' }) });
+    result.assertSucceeded();
+  },
+  /** The same tasks through a warm thread backend and the scheduler: weft's steady state, start-up excluded. */
+  warm: () => Promise.all(Array.from({ length: TASKS }, () => scheduler.submit(set, { fn, mode: 'call', input: { iterations }, label: 'bench_cpu' }))),
+  piscina: () => Promise.all(Array.from({ length: TASKS }, () => pool.run(iterations))),
+};
+type Name = keyof typeof strategies;
+const names = Object.keys(strategies) as Name[];
+
+const figures = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Name, number[]>;
+try {
+  for (let round = -1; round < ROUNDS; round++) {
+    for (const name of names) {
+      const ms = await timeMs(strategies[name]);
+      if (round >= 0) figures[name].push(ms);
+    }
   }
+} finally {
+  set.close();
+  await scheduler.close();
+  await pool.destroy();
 }
-
-async function piscina(): Promise<number> {
-  const pool = new Piscina<number, number>({
-    filename: new URL('./lib/piscina-worker.mjs', import.meta.url).href,
-    name: 'cpu',
-    minThreads: WORKERS,
-    maxThreads: WORKERS,
-    idleTimeout: 60_000,
-  });
-  try {
-    return await medianOf(ROUNDS, 1, () => timeMs(() => Promise.all(Array.from({ length: TASKS }, () => pool.run(iterations)))));
-  } finally {
-    await pool.destroy();
-  }
-}
-
-const sequentialMs = await sequential();
-const weftMs = await weft();
-const warmMs = await weftWarm();
-const piscinaMs = await piscina();
+const sequentialMs = median(figures.sequential);
+const weftMs = median(figures.weft);
+const warmMs = median(figures.warm);
+const piscinaMs = median(figures.piscina);
 
 const row = (name: string, ms: number): string[] => {
   const speedup = sequentialMs / ms;
   return [name, formatMs(ms), formatRatio(speedup), `${((speedup / WORKERS) * 100).toFixed(1)} %`];
 };
 printTable(
-  `(b) ${TASKS} CPU-bound tasks of ~50 ms, ${WORKERS} workers, median of ${ROUNDS} rounds after a warm-up`,
+  `(b) ${TASKS} CPU-bound tasks of ~50 ms, ${WORKERS} workers, median of ${ROUNDS} interleaved rounds after a warm-up`,
   ['strategy', 'wall', 'speedup', 'efficiency'],
   [
     row('sequential, main thread (baseline)', sequentialMs),

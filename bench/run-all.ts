@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printSummary } from './lib/harness.js';
@@ -28,6 +28,9 @@ const dir = mkdtempSync(join(tmpdir(), 'weft-bench-'));
 const summaryFile = join(dir, 'summary.jsonl');
 const failed: string[] = [];
 const started = performance.now();
+/** The machine is shared: its load says how far CPU-bound figures can be trusted. */
+const load = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
+console.log(`weft benchmarks on ${availableParallelism()} cores, Node ${process.version}; load average before: ${load()}`);
 try {
   for (const name of selected) {
     const script = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
@@ -53,7 +56,8 @@ try {
   printSummary(rows);
   const missed = rows.filter((row) => row.met === false).length;
   console.log(
-    `\n${rows.length} rows, ${missed} target(s) missed; ${selected.length} benchmark(s) in ${((performance.now() - started) / 1000).toFixed(0)} s` +
+    `\n${rows.length} rows, ${missed} target(s) missed; ${selected.length} benchmark(s) in ${((performance.now() - started) / 1000).toFixed(0)} s; ` +
+      `load average after: ${load()}` +
       `${failed.length > 0 ? `; FAILED: ${failed.join(', ')}` : ''}`,
   );
 } finally {
