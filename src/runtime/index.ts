@@ -14,7 +14,7 @@ export { createBackend } from './create-backend.js';
 export { AsyncBackend } from './async-backend.js';
 export { createThreadBackend } from './thread-backend.js';
 export { createProcessBackend } from './process-backend.js';
-export { registerModuleFunction, functionRefOf, isLoadingUserModule, lookupModuleFunction } from './registry.js';
+export { registerModuleFunction, registerAt, functionRefOf, isLoadingUserModule, lookupModuleFunction } from './registry.js';
 export { toFunctionRef, checkSelfContained } from './lambda-check.js';
 export { assertSendable } from './sendable.js';
 export { collectTransferables } from './transfer.js';

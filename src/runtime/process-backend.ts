@@ -61,6 +61,10 @@ function spawnProcess(options: WorkerPoolOptions): (slot: number, hooks: SpawnHo
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
         await exited;
       },
+      setBusy: (busy) => {
+        const handles = [child, child.channel, child.stderr] as Array<{ ref?: () => void; unref?: () => void } | null | undefined>;
+        for (const handle of handles) (busy ? handle?.ref : handle?.unref)?.call(handle);
+      },
     };
   };
 }

@@ -14,6 +14,11 @@ export interface SpawnedWorker {
   readStarted?: () => number;
   /** Whether ArrayBuffers can be moved to this worker. */
   readonly canTransfer: boolean;
+  /**
+   * Whether the worker has work: an idle worker must not keep the process alive (so a program that
+   * forgets to close its engine still exits), a busy one must.
+   */
+  setBusy(busy: boolean): void;
 }
 
 /** What a spawner reports back. */

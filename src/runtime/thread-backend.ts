@@ -47,6 +47,7 @@ function spawnThread(options: WorkerPoolOptions): (slot: number, hooks: SpawnHoo
         await worker.terminate();
       },
       readStarted: () => Atomics.load(cell, 0),
+      setBusy: (busy) => (busy ? worker.ref() : worker.unref()),
     };
   };
 }

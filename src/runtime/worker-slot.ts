@@ -70,6 +70,7 @@ export class WorkerSlot {
   #outgoing: ParentMessage[] = [];
   readonly #transfer = new Set<ArrayBuffer>();
   #flushScheduled = false;
+  #busy: boolean | undefined;
 
   constructor(index: number, settings: SlotSettings) {
     this.#index = index;
@@ -140,13 +141,17 @@ export class WorkerSlot {
     if (this.#worker) return this.#worker;
     const worker: SpawnedWorker = this.#settings.spawn(this.#index, {
       onBatch: (batch) => {
-        if (this.#worker === worker) this.#receive(batch);
+        if (this.#worker === worker) {
+          this.#receive(batch);
+          this.#syncBusy();
+        }
       },
       onExit: (code, reason) => {
         if (this.#worker === worker) this.#onExit(worker, code, reason);
       },
     });
     this.#worker = worker;
+    this.#busy = undefined;
     this.#handles = new Map();
     this.#sent = 0;
     this.#startedFromMessages = 0;
@@ -176,8 +181,17 @@ export class WorkerSlot {
     queueMicrotask(() => this.#flush());
   }
 
+  /** Refs the worker while anything is pending on it, unrefs it when idle. */
+  #syncBusy(): void {
+    const busy = this.#runs.size + this.#prepares.size + this.#nested.size > 0;
+    if (busy === this.#busy || !this.#worker) return;
+    this.#busy = busy;
+    this.#worker.setBusy(busy);
+  }
+
   #flush(): void {
     this.#flushScheduled = false;
+    this.#syncBusy();
     const worker = this.#worker;
     if (!worker || this.#outgoing.length === 0) return;
     const batch: Batch<ParentMessage> = { type: 'batch', messages: this.#outgoing };
