@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '.weft/**', 'examples/**/out/**', 'examples/**/data/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', '.weft/**', 'examples/**/out/**', 'examples/**/data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
