@@ -20,7 +20,7 @@ export type {
   Settings,
 } from './settings.js';
 export { ConfigError } from './errors.js';
-export { resolveConfig } from './resolve.js';
+export { resolveConfig, setProcessCliConfig } from './resolve.js';
 export { ResolvedConfig } from './resolved-config.js';
 export type { ExplainedSetting } from './resolved-config.js';
 export { parseParallelism } from './parallelism.js';

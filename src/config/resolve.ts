@@ -29,6 +29,17 @@ export interface LayerDefinition {
 }
 
 /** Every source, lowest precedence first. */
+let processCliEntries: readonly string[] = [];
+
+/**
+ * Sets the command-line entries (`--conf`, `-p`, `-j` …) of this process, so that every
+ * `resolveConfig()` made while the `weft` command runs a user module — by a pipeline, an
+ * `ExecutionEnvironment` — sees them in its `cli` layer. Only the CLI calls this.
+ */
+export function setProcessCliConfig(entries: readonly string[]): void {
+  processCliEntries = [...entries];
+}
+
 export const CONFIG_LAYERS: readonly LayerDefinition[] = [
   { name: 'default', summary: 'built-in defaults', load: () => defaultLayer() },
   {
@@ -41,7 +52,7 @@ export const CONFIG_LAYERS: readonly LayerDefinition[] = [
     summary: 'environment variables `WEFT_CONF_<KEY>` (e.g. `WEFT_CONF_WEFT_SCHEDULER_MODE=FAIR`)',
     load: ({ env }) => envLayer(env),
   },
-  { name: 'cli', summary: 'command-line flags `--conf key=value` (repeatable; the last one wins)', load: ({ options }) => cliLayer(options.cli ?? []) },
+  { name: 'cli', summary: 'command-line flags `--conf key=value` (repeatable; the last one wins)', load: ({ options }) => cliLayer(options.cli ?? processCliEntries) },
   { name: 'code', summary: 'values passed by code (`resolveConfig({ code })`, `config.with(…)`)', load: ({ options }) => codeLayer(options.code ?? {}) },
 ];
 

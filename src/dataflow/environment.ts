@@ -20,6 +20,20 @@ import { explainPlan } from './plan/explain.js';
 import type { LogicalNode, NewNode, SourceDef, UserFn } from './plan/logical.js';
 import { planPhysical, userFunctionsOf, type PhysicalPlan } from './plan/physical.js';
 
+let explainSink: ((text: string) => void) | undefined;
+
+/**
+ * Explain mode (`weft explain`): while set, every action prints its job's plan to `write` and
+ * returns an empty result (0 rows, no records) without running anything.
+ */
+export function setExplainMode(write: ((text: string) => void) | undefined): void {
+  explainSink = write;
+}
+
+function describeAction(action: Action): string {
+  return action.kind === 'write' ? `write${action.format === 'json' ? 'Json' : action.format === 'csv' ? 'Csv' : 'Parquet'}(${action.path})` : action.kind === 'collect' && action.limit !== undefined ? `first(${action.limit})` : `${action.kind}()`;
+}
+
 /** Options of {@link ExecutionEnvironment.create}. */
 export interface EnvironmentOptions {
   /** Default parallelism of this environment's operators (below `setParallelism`, above `-p` and config). */
@@ -121,6 +135,11 @@ export class ExecutionEnvironment {
   /** @internal Plans and runs the job of an action. */
   async execute(node: LogicalNode, action: Action): Promise<unknown> {
     const plan = this.#plan(node);
+    if (explainSink) {
+      this.#functionSpecs(plan);
+      explainSink(explainPlan(plan, describeAction(action)));
+      return action.kind === 'collect' ? [] : 0;
+    }
     const fnSpecs = this.#functionSpecs(plan);
     const engine = this.#engineForJob();
     await engine.backends.prepare(

@@ -3,7 +3,7 @@
  * parallelism, max parallelism and key groups as in Flink, and concurrent jobs on FIFO/FAIR pools
  * as in Spark.
  */
-export { ExecutionEnvironment, type EnvironmentOptions, type ReadOptions } from './environment.js';
+export { ExecutionEnvironment, setExplainMode, type EnvironmentOptions, type ReadOptions } from './environment.js';
 export { Dataset, KeyedDataset, GroupedDataset, sum, min, max, avg, count, first, type Aggregation, type FnOptions, type Joined, type KeyOf, type OpContext, type WriteOptions } from './dataset.js';
 export {
   keyGroupForKey,
