@@ -1,7 +1,6 @@
 /**
  * Typed values straight from bytes: numbers, booleans and ISO-8601 timestamps parsed without
- * creating a string, and strings interned by their bytes so a repeated value (a key column with a
- * few thousand distinct values) is decoded once per split, not once per row.
+ * creating a string (strings are interned by their bytes in `byte-interner.ts`).
  *
  * Numbers take the exact fast path (Clinger): up to 15 significant digits and no exponent give a
  * mantissa below 2^53 divided once by an exact power of ten, which is correctly rounded; anything
@@ -63,13 +62,14 @@ export function parseBoolBytes(buf: Uint8Array, start: number, end: number): num
 
 function digitsAt(buf: Uint8Array, i: number, count: number, end: number): number {
   if (i + count > end) return -1;
-  let value = 0;
-  for (let k = 0; k < count; k++) {
-    const d = buf[i + k]! - 48;
-    if (d < 0 || d > 9) return -1;
-    value = value * 10 + d;
-  }
-  return value;
+  const a = buf[i]! - 48;
+  const b = buf[i + 1]! - 48;
+  if (a < 0 || a > 9 || b < 0 || b > 9) return -1;
+  if (count === 2) return a * 10 + b;
+  const c = buf[i + 2]! - 48;
+  const d = buf[i + 3]! - 48;
+  if (c < 0 || c > 9 || d < 0 || d > 9) return -1;
+  return a * 1000 + b * 100 + c * 10 + d;
 }
 
 /**
@@ -78,12 +78,11 @@ function digitsAt(buf: Uint8Array, i: number, count: number, end: number): numbe
  * UTC (never the machine's local zone, so results do not depend on where a task runs). NaN when invalid.
  */
 export function parseIsoBytes(buf: Uint8Array, start: number, end: number): number {
+  if (end - start < 10 || buf[start + 4] !== 45 || buf[start + 7] !== 45) return NaN;
   const year = digitsAt(buf, start, 4, end);
-  if (year < 0 || buf[start + 4] !== 45) return NaN;
   const month = digitsAt(buf, start + 5, 2, end);
-  if (month < 1 || month > 12 || buf[start + 7] !== 45) return NaN;
   const day = digitsAt(buf, start + 8, 2, end);
-  if (day < 1 || day > 31) return NaN;
+  if (year < 0 || month < 1 || month > 12 || day < 1) return NaN;
   let i = start + 10;
   let hour = 0;
   let minute = 0;
@@ -128,103 +127,29 @@ export function parseIsoBytes(buf: Uint8Array, start: number, end: number): numb
       offset = (c === 45 ? -1 : 1) * (oh * 60 + om) * 60_000;
     }
   }
-  if (i !== end) return NaN;
-  const time = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  if (new Date(time).getUTCDate() !== day) return NaN;
-  return time - offset;
+  if (i !== end || day > daysInMonth(year, month)) return NaN;
+  return (daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + ms - offset;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return DAYS_IN_MONTH[month]!;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+}
+
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 /** {@link parseIsoBytes} for a string (schema inference, NDJSON). */
 export function parseIsoText(text: string): number {
   const bytes = Buffer.from(text, 'latin1');
   return parseIsoBytes(bytes, 0, bytes.length);
-}
-
-const MAX_INTERNED = 1 << 16;
-
-/**
- * Interns strings by their UTF-8 bytes: the same bytes give the same string object, decoded once.
- * Open addressing over a byte pool; cleared when it holds {@link MAX_INTERNED} strings, so a
- * high-cardinality column costs a bounded amount of memory.
- */
-export class ByteInterner {
-  #slots = new Int32Array(1024);
-  #hashes: Int32Array = new Int32Array(256);
-  #offsets: Int32Array = new Int32Array(256);
-  #lengths: Int32Array = new Int32Array(256);
-  #pool = new Uint8Array(4096);
-  #poolLength = 0;
-  #strings: string[] = [];
-
-  /** The string of `buf[start, end)` (UTF-8). */
-  intern(buf: Buffer, start: number, end: number): string {
-    let hash = 0x811c9dc5 | 0;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
-    const mask = this.#slots.length - 1;
-    const length = end - start;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.#slots[slot]! - 1;
-      if (entry < 0) return this.#add(slot, hash, buf, start, end);
-      if (this.#hashes[entry] === hash && this.#lengths[entry] === length && this.#equal(entry, buf, start, length)) return this.#strings[entry]!;
-    }
-  }
-
-  #equal(entry: number, buf: Buffer, start: number, length: number): boolean {
-    const pool = this.#pool;
-    const offset = this.#offsets[entry]!;
-    for (let k = 0; k < length; k++) if (pool[offset + k] !== buf[start + k]) return false;
-    return true;
-  }
-
-  #add(slot: number, hash: number, buf: Buffer, start: number, end: number): string {
-    const text = buf.toString('utf8', start, end);
-    const entry = this.#strings.length;
-    if (entry >= MAX_INTERNED) {
-      this.#clear();
-      return text;
-    }
-    const length = end - start;
-    if (entry === this.#hashes.length) {
-      this.#hashes = growInt(this.#hashes);
-      this.#offsets = growInt(this.#offsets);
-      this.#lengths = growInt(this.#lengths);
-    }
-    while (this.#poolLength + length > this.#pool.length) {
-      const pool = new Uint8Array(this.#pool.length * 2);
-      pool.set(this.#pool);
-      this.#pool = pool;
-    }
-    this.#pool.set(buf.subarray(start, end), this.#poolLength);
-    this.#hashes[entry] = hash;
-    this.#offsets[entry] = this.#poolLength;
-    this.#lengths[entry] = length;
-    this.#poolLength += length;
-    this.#strings.push(text);
-    this.#slots[slot] = entry + 1;
-    if (this.#strings.length * 2 > this.#slots.length) this.#rehash();
-    return text;
-  }
-
-  #rehash(): void {
-    const slots = new Int32Array(this.#slots.length * 2);
-    const mask = slots.length - 1;
-    for (let entry = 0; entry < this.#strings.length; entry++) {
-      let slot = this.#hashes[entry]! & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = entry + 1;
-    }
-    this.#slots = slots;
-  }
-
-  #clear(): void {
-    this.#slots = new Int32Array(1024);
-    this.#strings = [];
-    this.#poolLength = 0;
-  }
-}
-
-function growInt(array: Int32Array): Int32Array {
-  const next = new Int32Array(array.length * 2);
-  next.set(array);
-  return next;
 }

@@ -6,7 +6,8 @@
  */
 import type { Batch, ColumnType, Schema } from '../batch/batch.js';
 import { ColumnBuilder } from '../batch/builder.js';
-import { ByteInterner, parseBoolBytes, parseIsoBytes, parseNumberBytes } from './byte-values.js';
+import { parseBoolBytes, parseIsoBytes, parseNumberBytes } from './byte-values.js';
+import { ByteInterner, DictionaryColumnBuilder } from './byte-interner.js';
 import { ESCAPED, PLAIN, type CsvRecordScanner } from './csv-record-scanner.js';
 import { fieldText } from './csv-schema.js';
 
@@ -34,9 +35,14 @@ export class CsvRowConverter {
   readonly #quote: string;
   readonly #capacity: number;
   #builders: ColumnBuilder[];
+  /** Per column: the dictionary builder of string columns (their ColumnBuilder is unused). */
+  readonly #strColumns: Array<DictionaryColumnBuilder | undefined>;
+  /** Per string column: the interner entry of the current row, or -1 for an escaped field (in #strings). */
+  readonly #entries: Int32Array;
   readonly #numbers: Float64Array;
   readonly #strings: Array<string | undefined>;
   readonly #nulls: Uint8Array;
+  #rows = 0;
 
   constructor(schema: Schema, capacity: number, quote: string) {
     this.#schema = schema;
@@ -45,7 +51,9 @@ export class CsvRowConverter {
     this.#quote = quote;
     this.#capacity = capacity;
     this.#builders = this.#newBuilders();
+    this.#strColumns = schema.fields.map((f, c) => (f.type === 'string' ? new DictionaryColumnBuilder(this.#interners[c]!, capacity) : undefined));
     const n = schema.fields.length;
+    this.#entries = new Int32Array(n);
     this.#numbers = new Float64Array(n);
     this.#strings = new Array<string | undefined>(n);
     this.#nulls = new Uint8Array(n);
@@ -53,7 +61,7 @@ export class CsvRowConverter {
 
   /** Rows in the current batch. */
   get length(): number {
-    return this.#builders[0]?.length ?? 0;
+    return this.#rows;
   }
 
   /**
@@ -82,7 +90,10 @@ export class CsvRowConverter {
       }
       nulls[c] = 0;
       if (code === STR) {
-        strings[c] = kind === ESCAPED ? fieldText(buf, scanner, c, this.#quote) : this.#interners[c]!.intern(buf, s, e);
+        if (kind === ESCAPED) {
+          strings[c] = fieldText(buf, scanner, c, this.#quote);
+          this.#entries[c] = -1;
+        } else this.#entries[c] = this.#interners[c]!.intern(buf, s, e);
         continue;
       }
       if (code === ANY) {
@@ -91,34 +102,38 @@ export class CsvRowConverter {
       }
       let value: number;
       if (code === BOOL) value = parseBoolBytes(buf, s, e);
-      else {
-        value = parseNumberBytes(buf, s, e);
-        if (code === TIME && Number.isNaN(value)) value = parseIsoBytes(buf, s, e);
-      }
+      else if (code === TIME && e - s >= 10 && buf[s + 4] === 45) value = parseIsoBytes(buf, s, e);
+      else value = parseNumberBytes(buf, s, e);
       if (Number.isNaN(value) || (code === BOOL && value < 0) || (code === I32 && (value | 0) !== value)) {
         return this.#badValue(buf, scanner, c);
       }
       numbers[c] = value;
     }
     const builders = this.#builders;
+    const strColumns = this.#strColumns;
     for (let c = 0; c < n; c++) {
-      const builder = builders[c]!;
-      if (nulls[c] === 1) builder.appendNull();
-      else {
-        const code = codes[c]!;
-        if (code === STR) builder.appendString(strings[c]!);
-        else if (code === ANY) builder.append(strings[c]);
-        else builder.appendNumber(numbers[c]!);
-      }
+      const code = codes[c]!;
+      if (code === STR) {
+        const column = strColumns[c]!;
+        const entry = this.#entries[c]!;
+        if (nulls[c] === 1) column.appendNull();
+        else if (entry >= 0) column.appendEntry(entry);
+        else column.appendText(strings[c]!);
+      } else if (nulls[c] === 1) builders[c]!.appendNull();
+      else if (code === ANY) builders[c]!.append(strings[c]);
+      else builders[c]!.appendNumber(numbers[c]!);
     }
+    this.#rows++;
     return undefined;
   }
 
   /** The rows so far as a batch; the converter starts a new one. */
   finish(): Batch {
-    const columns = this.#builders.map((b) => b.finish());
-    const length = this.length;
+    const columns = this.#builders.map((b, c) => this.#strColumns[c]?.finish() ?? b.finish());
+    const length = this.#rows;
+    this.#rows = 0;
     this.#builders = this.#newBuilders();
+    for (const interner of this.#interners) interner.trim();
     return { schema: this.#schema, length, columns };
   }
 
@@ -130,6 +145,6 @@ export class CsvRowConverter {
   }
 
   #newBuilders(): ColumnBuilder[] {
-    return this.#schema.fields.map((f) => new ColumnBuilder(f.type, this.#capacity));
+    return this.#schema.fields.map((f) => new ColumnBuilder(f.type === 'string' ? 'any' : f.type, f.type === 'string' ? 0 : this.#capacity));
   }
 }

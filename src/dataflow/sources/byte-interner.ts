@@ -1,0 +1,189 @@
+/**
+ * Strings straight from bytes into dictionary columns. A {@link ByteInterner} maps UTF-8 bytes to
+ * a stable entry (decoding each distinct value once per split, not once per row); a
+ * {@link DictionaryColumnBuilder} turns entries into a batch's dictionary-encoded string column
+ * with an array lookup per row instead of a hash-map lookup by string.
+ */
+import type { Column } from '../batch/batch.js';
+
+const EMPTY = new Uint8Array(0);
+
+/** Entries past which an interner is cleared at the next batch boundary (bounds memory). */
+const MAX_INTERNED = 1 << 16;
+
+/** Interns byte strings: the same bytes give the same entry number and string. */
+export class ByteInterner {
+  #slots = new Int32Array(1024);
+  #hashes: Int32Array = new Int32Array(256);
+  #offsets: Int32Array = new Int32Array(256);
+  #lengths: Int32Array = new Int32Array(256);
+  #pool = new Uint8Array(4096);
+  #poolLength = 0;
+  #strings: string[] = [];
+
+  /** Number of entries. */
+  get size(): number {
+    return this.#strings.length;
+  }
+
+  /** The string of an entry. */
+  text(entry: number): string {
+    return this.#strings[entry]!;
+  }
+
+  /** The entry of `buf[start, end)` (UTF-8), added if new. */
+  intern(buf: Uint8Array, start: number, end: number): number {
+    let hash = 0x811c9dc5 | 0;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
+    const slots = this.#slots;
+    const mask = slots.length - 1;
+    const length = end - start;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = slots[slot]! - 1;
+      if (entry < 0) return this.#add(slot, hash, buf, start, end);
+      if (this.#hashes[entry] === hash && this.#lengths[entry] === length && this.#equal(entry, buf, start, length)) return entry;
+    }
+  }
+
+  /** Forgets every entry when there are too many; call only between batches (entries change). */
+  trim(): boolean {
+    if (this.#strings.length < MAX_INTERNED) return false;
+    this.#slots = new Int32Array(1024);
+    this.#strings = [];
+    this.#poolLength = 0;
+    return true;
+  }
+
+  #equal(entry: number, buf: Uint8Array, start: number, length: number): boolean {
+    const pool = this.#pool;
+    const offset = this.#offsets[entry]!;
+    for (let k = 0; k < length; k++) if (pool[offset + k] !== buf[start + k]) return false;
+    return true;
+  }
+
+  #add(slot: number, hash: number, buf: Uint8Array, start: number, end: number): number {
+    const entry = this.#strings.length;
+    const length = end - start;
+    if (entry === this.#hashes.length) {
+      this.#hashes = growInt(this.#hashes);
+      this.#offsets = growInt(this.#offsets);
+      this.#lengths = growInt(this.#lengths);
+    }
+    while (this.#poolLength + length > this.#pool.length) {
+      const pool = new Uint8Array(this.#pool.length * 2);
+      pool.set(this.#pool);
+      this.#pool = pool;
+    }
+    this.#pool.set(buf.subarray(start, end), this.#poolLength);
+    this.#hashes[entry] = hash;
+    this.#offsets[entry] = this.#poolLength;
+    this.#lengths[entry] = length;
+    this.#poolLength += length;
+    this.#strings.push(Buffer.from(buf.buffer, buf.byteOffset + start, length).toString('utf8'));
+    this.#slots[slot] = entry + 1;
+    if (this.#strings.length * 2 > this.#slots.length) this.#rehash();
+    return entry;
+  }
+
+  #rehash(): void {
+    const slots = new Int32Array(this.#slots.length * 2);
+    const mask = slots.length - 1;
+    for (let entry = 0; entry < this.#strings.length; entry++) {
+      let slot = this.#hashes[entry]! & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = entry + 1;
+    }
+    this.#slots = slots;
+  }
+}
+
+/** Builds one batch's dictionary-encoded string column from interner entries (or plain strings). */
+export class DictionaryColumnBuilder {
+  readonly #interner: ByteInterner;
+  #indices: Int32Array;
+  #length = 0;
+  #dictionary: string[] = [];
+  /** interner entry → 1 + index in this batch's dictionary (0: not yet used in this batch). */
+  #local: Int32Array = new Int32Array(1024);
+  #validity: Uint8Array | undefined;
+  #emptyEntry: number | undefined;
+
+  constructor(interner: ByteInterner, capacity: number) {
+    this.#interner = interner;
+    this.#indices = new Int32Array(Math.max(16, capacity));
+  }
+
+  /** Rows appended. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Appends the string of an interner entry. */
+  appendEntry(entry: number): void {
+    if (entry >= this.#local.length) {
+      const local = new Int32Array(Math.max(entry + 1, this.#local.length * 2));
+      local.set(this.#local);
+      this.#local = local;
+    }
+    let index = this.#local[entry]! - 1;
+    if (index < 0) {
+      index = this.#dictionary.length;
+      this.#dictionary.push(this.#interner.text(entry));
+      this.#local[entry] = index + 1;
+    }
+    this.#push(index);
+  }
+
+  /** Appends a string that is not interned (e.g. a quoted field with escapes). */
+  appendText(text: string): void {
+    const bytes = Buffer.from(text, 'utf8');
+    this.appendEntry(this.#interner.intern(bytes, 0, bytes.length));
+  }
+
+  /** Appends a null. */
+  appendNull(): void {
+    const i = this.#length;
+    this.#emptyEntry ??= this.#interner.intern(EMPTY, 0, 0);
+    this.appendEntry(this.#emptyEntry);
+    if (this.#validity === undefined) this.#validity = new Uint8Array(this.#indices.length >> 3 || 1).fill(0xff);
+    if (this.#validity.length <= i >> 3) {
+      const grown = new Uint8Array(Math.max(this.#validity.length * 2, (i >> 3) + 1)).fill(0xff);
+      grown.set(this.#validity);
+      this.#validity = grown;
+    }
+    this.#validity[i >> 3]! &= ~(1 << (i & 7));
+  }
+
+  /** The finished column; the builder then starts an empty batch (same interner). */
+  finish(): Column {
+    const n = this.#length;
+    let column: Column = { type: 'string', indices: this.#indices.slice(0, n), dictionary: this.#dictionary };
+    if (this.#validity !== undefined) {
+      const validity = new Uint8Array((n + 7) >> 3).fill(0xff);
+      validity.set(this.#validity.subarray(0, validity.length));
+      column = { ...column, validity };
+    }
+    this.#length = 0;
+    this.#dictionary = [];
+    this.#local.fill(0);
+    this.#validity = undefined;
+    this.#emptyEntry = undefined;
+    return column;
+  }
+
+  #push(index: number): void {
+    const i = this.#length++;
+    if (i === this.#indices.length) {
+      const grown = new Int32Array(this.#indices.length * 2);
+      grown.set(this.#indices);
+      this.#indices = grown;
+    }
+    this.#indices[i] = index;
+  }
+}
+
+function growInt(array: Int32Array): Int32Array {
+  const next = new Int32Array(array.length * 2);
+  next.set(array);
+  return next;
+}
