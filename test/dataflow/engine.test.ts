@@ -111,7 +111,7 @@ describe('dataflow over CSV files', () => {
   it('writes CSV atomically and reads it back', async () => {
     const env = make('thread', 2);
     const out = join(csvDir, 'out');
-    const written = await env.readCsv(join(csvDir, 'data.csv')).filter((r: { value: number }) => r.value === 0).writeCsv(out);
+    const written = await env.readCsv<{ value: number }>(join(csvDir, 'data.csv')).filter((r) => r.value === 0).writeCsv(out);
     expect(written).toBe(300);
     expect(await env.readCsv(join(out, '*.csv')).count()).toBe(300);
   });
