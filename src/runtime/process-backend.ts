@@ -51,6 +51,10 @@ function spawnProcess(options: WorkerPoolOptions): (slot: number, hooks: SpawnHo
         resolve();
       });
     });
+    const setBusy = (busy: boolean): void => {
+      const handles = [child, child.channel, child.stderr] as Array<{ ref?: () => void; unref?: () => void } | null | undefined>;
+      for (const handle of handles) (busy ? handle?.ref : handle?.unref)?.call(handle);
+    };
     return {
       canTransfer: false,
       post: (batch) => {
@@ -58,13 +62,12 @@ function spawnProcess(options: WorkerPoolOptions): (slot: number, hooks: SpawnHo
         if (child.connected) child.send(batch, ignoreSendError);
       },
       terminate: async () => {
+        // An idle (unref'd) child must still be waited for, or the loop may end before it has exited.
+        setBusy(true);
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
         await exited;
       },
-      setBusy: (busy) => {
-        const handles = [child, child.channel, child.stderr] as Array<{ ref?: () => void; unref?: () => void } | null | undefined>;
-        for (const handle of handles) (busy ? handle?.ref : handle?.unref)?.call(handle);
-      },
+      setBusy,
     };
   };
 }

@@ -44,6 +44,8 @@ function spawnThread(options: WorkerPoolOptions): (slot: number, hooks: SpawnHoo
       canTransfer: true,
       post: (batch, transfer) => worker.postMessage(batch, transfer),
       terminate: async () => {
+        // An idle (unref'd) worker must still be waited for, or the loop may end before it has exited.
+        worker.ref();
         await worker.terminate();
       },
       readStarted: () => Atomics.load(cell, 0),
