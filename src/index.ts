@@ -65,3 +65,35 @@ export {
   type NodeResult,
 } from './graph/index.js';
 export * from './pipeline/index.js';
+export {
+  ExecutionEnvironment,
+  Dataset,
+  KeyedDataset,
+  GroupedDataset,
+  sum,
+  min,
+  max,
+  avg,
+  count,
+  first,
+  keyGroupForKey,
+  operatorIndexForKeyGroup,
+  keyGroupRangeForOperator,
+  defaultMaxParallelism,
+  murmurHash,
+  javaHashCode,
+  ParallelismError,
+  JobFailedError,
+  type EnvironmentOptions,
+  type ReadOptions,
+  type Aggregation,
+  type FnOptions,
+  type Joined,
+  type KeyOf,
+  type OpContext,
+  type WriteOptions,
+  type KeyGroupRange,
+  type JobStats,
+} from './dataflow/index.js';
+export { SourceError, MalformedRowError } from './dataflow/sources/index.js';
+export { SinkError } from './dataflow/sinks/index.js';

@@ -10,7 +10,7 @@
 import { resolveConfig, type ResolvedConfig } from '../config/index.js';
 import { UsageError, describeValue } from '../errors.js';
 import type { BackendKind, EventStream } from '../events.js';
-import { toFunctionRef, type FunctionRef } from '../runtime/index.js';
+import { assertSendable, toFunctionRef, type FunctionRef } from '../runtime/index.js';
 import { Engine } from '../scheduler/engine.js';
 import { Dataset } from './dataset.js';
 import { runJob, type Action, type JobStats } from './exec/job-runner.js';
@@ -210,6 +210,7 @@ export class ExecutionEnvironment {
       if (specs.has(fn)) continue;
       const label = `${where}: ${fn.label}`;
       const ref: FunctionRef = toFunctionRef(fn.fn, label, this.backend);
+      if (this.backend !== 'async' && fn.with !== undefined) assertSendable(fn.with, { label, path: 'with' });
       specs.set(fn, { ref, label, ...(fn.with !== undefined ? { with: fn.with } : {}) });
     }
     return specs;

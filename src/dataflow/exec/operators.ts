@@ -21,14 +21,38 @@ export interface RecordSink {
   pushBatch(batch: Batch): void;
 }
 
+/**
+ * Pushing returns a promise only when a user function did (async functions are awaited batch by
+ * batch; synchronous ones keep the whole path synchronous).
+ */
+export type Pushed = void | Promise<void>;
+
 /** The head of a chain: what the task's input is pushed into. */
-export interface Chain extends RecordSink {
-  close(): void;
+export interface Chain {
+  push(records: unknown[]): Pushed;
+  pushBatch(batch: Batch): Pushed;
+  close(): Pushed;
 }
 
 interface Operator {
-  push(records: unknown[]): void;
-  close(): void;
+  push(records: unknown[]): Pushed;
+  /** Flushes held-back records downstream, then closes the next operator. */
+  close(): Pushed;
+}
+
+/** Runs `then` after `first`, synchronously when `first` was synchronous. */
+function after(first: Pushed, then: () => Pushed): Pushed {
+  return first instanceof Promise ? first.then(then) : then();
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Applies `fn` to every record; awaits the results only if some are promises. */
+function mapRecords(records: unknown[], fn: (record: unknown) => unknown, then: (out: unknown[]) => Pushed): Pushed {
+  const out = records.map(fn);
+  return out.some(isThenable) ? Promise.all(out).then(then) : then(out);
 }
 
 type Call = (...args: unknown[]) => unknown;
@@ -41,15 +65,11 @@ export function buildChain(ops: readonly OpSpec[], fns: ReadonlyMap<FnSpec, User
   return {
     push: (records) => head.push(records),
     pushBatch: (batch) => {
-      if (ops.length === 0) sink.pushBatch(batch);
-      else head.push(isValueBatch(batch) ? ((batch.columns[0] as unknown as { values: unknown[] }).values) : rowsOf(batch));
+      if (ops.length === 0) return sink.pushBatch(batch);
+      return head.push(isValueBatch(batch) ? ((batch.columns[0] as unknown as { values: unknown[] }).values) : rowsOf(batch));
     },
-    close: () => closeAll(head),
+    close: () => head.close(),
   };
-}
-
-function closeAll(head: Operator): void {
-  head.close();
 }
 
 function fnContext(spec: FnSpec, ctx: TaskContext): TaskContext {
@@ -65,28 +85,31 @@ function createOperator(spec: OpSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ct
     case 'map': {
       const fn = fns.get(spec.fn) as Call;
       const c = fnContext(spec.fn, ctx);
-      return { push: (records) => next.push(records.map((r) => fn(r, c))), close: () => next.close() };
+      return { push: (records) => mapRecords(records, (r) => fn(r, c), (out) => next.push(out)), close: () => next.close() };
     }
     case 'filter': {
       const fn = fns.get(spec.fn) as Call;
       const c = fnContext(spec.fn, ctx);
-      return { push: (records) => next.push(records.filter((r) => fn(r, c) === true)), close: () => next.close() };
+      return {
+        push: (records) => mapRecords(records, (r) => fn(r, c), (keep) => next.push(records.filter((_, i) => keep[i] === true))),
+        close: () => next.close(),
+      };
     }
     case 'flatMap': {
       const fn = fns.get(spec.fn) as Call;
       const c = fnContext(spec.fn, ctx);
       return {
-        push: (records) => {
-          const out: unknown[] = [];
-          for (const r of records) {
-            const produced = fn(r, c);
-            if (produced === null || produced === undefined || typeof (produced as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-              throw new UsageError(`${spec.name}: expected the function to return an iterable (e.g. an array), got ${produced === null ? 'null' : typeof produced}`);
+        push: (records) =>
+          mapRecords(records, (r) => fn(r, c), (produced) => {
+            const out: unknown[] = [];
+            for (const items of produced) {
+              if (items === null || items === undefined || typeof (items as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+                throw new UsageError(`${spec.name}: expected the function to return an iterable (e.g. an array), got ${items === null ? 'null' : typeof items}`);
+              }
+              for (const v of items as Iterable<unknown>) out.push(v);
             }
-            for (const v of produced as Iterable<unknown>) out.push(v);
-          }
-          next.push(out);
-        },
+            return next.push(out);
+          }),
         close: () => next.close(),
       };
     }
@@ -103,10 +126,7 @@ function createOperator(spec: OpSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ct
             if (!seen.has(gk)) seen.set(gk, r);
           }
         },
-        close: () => {
-          next.push([...seen.values()]);
-          next.close();
-        },
+        close: () => after(next.push([...seen.values()]), () => next.close()),
       };
     }
     case 'sort': {
@@ -119,8 +139,7 @@ function createOperator(spec: OpSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ct
         },
         close: () => {
           held.sort((a, b) => sign * compareKeys(a.k, b.k));
-          next.push(held.map((h) => h.r));
-          next.close();
+          return after(next.push(held.map((h) => h.r)), () => next.close());
         },
       };
     }
@@ -139,10 +158,7 @@ function aggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, key: KeyF
         : (records) => {
             for (const e of records) aggregator.addEntry(e as AggEntry);
           },
-    close: () => {
-      next.push(spec.phase === 'partial' ? aggregator.entries() : aggregator.results(spec.style, keyName));
-      next.close();
-    },
+    close: () => after(next.push(spec.phase === 'partial' ? aggregator.entries() : aggregator.results(spec.style, keyName)), () => next.close()),
   };
 }
 
@@ -163,9 +179,6 @@ function reduceOperator(spec: Extract<OpSpec, { op: 'reduce' }>, key: KeyFn, fn:
         : (records) => {
             for (const e of records) add((e as [unknown, unknown])[0], (e as [unknown, unknown])[1]);
           },
-    close: () => {
-      next.push(spec.phase === 'partial' ? [...state.values()] : [...state.values()].map(([, v]) => v));
-      next.close();
-    },
+    close: () => after(next.push(spec.phase === 'partial' ? [...state.values()] : [...state.values()].map(([, v]) => v)), () => next.close()),
   };
 }

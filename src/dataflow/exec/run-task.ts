@@ -50,7 +50,7 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskRes
       const splitStats = newSplitStats();
       for await (const batch of readSplit(split, splitStats, ctx.signal)) {
         stats.rowsIn += batch.length;
-        chain.pushBatch(batch);
+        await chain.pushBatch(batch);
       }
       stats.skipped += splitStats.skipped;
       stats.quarantined += splitStats.quarantined;
@@ -58,20 +58,20 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskRes
     }
   } else if (input.kind === 'values') {
     stats.rowsIn += input.values.length;
-    chain.pushBatch(valueBatch(input.values));
+    await chain.pushBatch(valueBatch(input.values));
   } else if (input.kind === 'batches') {
     for (const batch of input.batches) {
       stats.rowsIn += batch.length;
-      chain.pushBatch(batch);
+      await chain.pushBatch(batch);
     }
   } else {
     const left = input.left.flatMap(recordsOf);
     const right = input.right.flatMap(recordsOf);
     stats.rowsIn += left.length + right.length;
     const keyOf = (k: KeySpec): ReturnType<typeof compileKey> => compileKey(k, k.kind === 'fn' ? fns.get(k.fn) : undefined, ctx);
-    chain.push(joinPartition(left, right, keyOf(input.leftKey), keyOf(input.rightKey), input.how, mergesObjects(input.leftKey, input.rightKey)));
+    await chain.push(joinPartition(left, right, keyOf(input.leftKey), keyOf(input.rightKey), input.how, mergesObjects(input.leftKey, input.rightKey)));
   }
-  chain.close();
+  await chain.close();
   return output.result();
 }
 
