@@ -3,11 +3,14 @@
  * worker boundary, workers that crash, items that fail. Every class is registered with
  * `registerErrorClass` so that an error raised inside a worker is rebuilt with its class (and its
  * primitive properties) on the other side.
+ *
+ * Code that cannot be found or sent, and values that cannot be sent, are bad input: those classes
+ * extend `UsageError` (the CLI exits with 2), keeping their own names, codes and properties.
  */
-import { WeftError, registerErrorClass } from '../errors.js';
+import { UsageError, WeftError, registerErrorClass } from '../errors.js';
 
 /** A lambda sent to a thread or process reads a variable from outside its own body. */
-export class CapturedVariableError extends WeftError {
+export class CapturedVariableError extends UsageError {
   override name = 'CapturedVariableError';
   /** The task label, e.g. `step "score"`. */
   readonly label: string;
@@ -30,7 +33,7 @@ export class CapturedVariableError extends WeftError {
 }
 
 /** A function that no worker can run: a class, a native or bound function, unparsable source, a closure on a worker backend. */
-export class UnsupportedFunctionError extends WeftError {
+export class UnsupportedFunctionError extends UsageError {
   override name = 'UnsupportedFunctionError';
   readonly label: string;
   constructor(label: string, message: string) {
@@ -40,7 +43,7 @@ export class UnsupportedFunctionError extends WeftError {
 }
 
 /** A value posted to a thread or process would not arrive intact (or at all). */
-export class UnsendableValueError extends WeftError {
+export class UnsendableValueError extends UsageError {
   override name = 'UnsendableValueError';
   readonly label: string;
   /** Where the value sits, e.g. `params.client` or `output[3]`. */
@@ -53,7 +56,7 @@ export class UnsendableValueError extends WeftError {
 }
 
 /** A `module` function reference did not name a registered function after its module was imported. */
-export class FunctionNotFoundError extends WeftError {
+export class FunctionNotFoundError extends UsageError {
   override name = 'FunctionNotFoundError';
   readonly moduleUrl: string;
   readonly id: string;
