@@ -56,6 +56,10 @@ function spawnProcess(options: WorkerPoolOptions): (slot: number, hooks: SpawnHo
         resolve();
       });
     });
+    const setBusy = (busy: boolean): void => {
+      const handles = [child, child.channel, child.stderr] as Array<{ ref?: () => void; unref?: () => void } | null | undefined>;
+      for (const handle of handles) (busy ? handle?.ref : handle?.unref)?.call(handle);
+    };
     return {
       canTransfer: false,
       post: (batch) => {
@@ -63,13 +67,12 @@ function spawnProcess(options: WorkerPoolOptions): (slot: number, hooks: SpawnHo
         if (child.connected) child.send(batch, ignoreSendError);
       },
       terminate: async () => {
+        // An idle child is unref'd; whoever awaits its exit must keep the process alive until it comes.
+        setBusy(true);
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
         await exited;
       },
-      setBusy: (busy) => {
-        const handles = [child, child.channel, child.stderr] as Array<{ ref?: () => void; unref?: () => void } | null | undefined>;
-        for (const handle of handles) (busy ? handle?.ref : handle?.unref)?.call(handle);
-      },
+      setBusy,
     };
   };
 }
