@@ -73,6 +73,18 @@ export interface WorkerBackend {
    * worker, starting the pool if needed. Rejects with an error naming the task label and the fix.
    */
   prepare(refs: ReadonlyArray<{ fn: FunctionRef; label: string }>, signal?: AbortSignal): Promise<void>;
+  /**
+   * Runs one task on `options.slot`. The promise settles only when the task no longer occupies
+   * its worker, so that a scheduler which frees the slot on settlement never hands the next task
+   * to a worker still busy with an aborted one. When `options.signal` aborts:
+   * - a task that has not started yet is dropped and the promise rejects at once;
+   * - a started task rejects with `signal.reason` when its worker reports it settled after the
+   *   abort, or when the worker was terminated because the task did not settle within the
+   *   backend's `abortGraceMs`.
+   * The in-process backend has no worker to free and rejects at once (it aborts `ctx.signal`).
+   * A scheduler should therefore reject its own caller at once on abort and keep the slot until
+   * this promise settles.
+   */
   run(request: TaskRequest, options: RunOptions): Promise<TaskOutcome>;
   /** Installed by the scheduler so that work started inside a worker goes through it too. */
   setNestedSubmitHandler(handler: NestedSubmitHandler): void;

@@ -3,25 +3,45 @@
  * worker boundary, workers that crash, items that fail. Every class is registered with
  * `registerErrorClass` so that an error raised inside a worker is rebuilt with its class (and its
  * primitive properties) on the other side.
+ *
+ * Code that cannot be found or sent, and values that cannot be sent, are bad input: those classes
+ * extend `UsageError` (the CLI exits with 2), keeping their own names, codes and properties.
  */
-import { WeftError, registerErrorClass } from '../errors.js';
+import { UsageError, WeftError, registerErrorClass } from '../errors.js';
 
-/** A lambda sent to a thread or process reads a variable from outside its own body. */
-export class CapturedVariableError extends WeftError {
+/** One value a lambda reads from outside its own body. */
+export interface Capture {
+  /** As written, e.g. `threshold` or `globalThis.secret`. */
+  name: string;
+  /** Line within the function's source, from 1. */
+  line: number;
+  /** The name to pass it under when `name` is not a plain identifier, e.g. `secret`. */
+  key?: string;
+}
+
+/** A lambda sent to a thread or process reads a variable (or a non-standard global) from outside its own body. */
+export class CapturedVariableError extends UsageError {
   override name = 'CapturedVariableError';
   /** The task label, e.g. `step "score"`. */
   readonly label: string;
-  /** The captured names, comma-separated, e.g. `threshold, model`. */
+  /** The captured names, comma-separated, e.g. `threshold, model` or `globalThis.secret`. */
   readonly variables: string;
-  constructor(label: string, captures: ReadonlyArray<{ name: string; line: number }>) {
+  constructor(label: string, captures: readonly Capture[]) {
     const names = captures.map((c) => c.name);
+    const keys = captures.map((c) => c.key ?? c.name);
     const where = captures.map((c) => `\`${c.name}\` (line ${c.line} of the function)`).join(', ');
-    const first = names[0] ?? 'value';
+    const first = keys[0] ?? 'value';
+    const list = keys.join(', ');
+    // A pipeline step receives its params in its argument object; parallelMap functions get `ctx.with`.
+    const pass = label.startsWith('step "')
+      ? `pass it as a step parameter — \`addStep(fn, { params: { ${list} } })\` and read it from the step's argument ` +
+        `object, \`({ ${first} }) => …\` — or declare the function with \`step('id', fn)\``
+      : `pass it explicitly — \`parallelMap(fn, items, { with: { ${list} } })\` and read \`ctx.with.${first}\` — or define ` +
+        `the function with \`step('id', fn)\``;
     super(
       `${label} cannot run in a worker: its function reads ${where} from outside its own body, and a worker ` +
-        `cannot see the variables of the module that created the function. Fix: pass it explicitly — ` +
-        `\`parallelMap(fn, items, { with: { ${names.join(', ')} } })\` and read \`ctx.with.${first}\` — or define the ` +
-        `function with \`step('id', fn)\` at the top level of its module so the worker imports it.`,
+        `cannot see the variables or non-standard globals of the thread that created the function. Fix: ${pass} ` +
+        `at the top level of its module so the worker imports it.`,
       { code: 'WEFT_CAPTURED_VARIABLE' },
     );
     this.label = label;
@@ -30,7 +50,7 @@ export class CapturedVariableError extends WeftError {
 }
 
 /** A function that no worker can run: a class, a native or bound function, unparsable source, a closure on a worker backend. */
-export class UnsupportedFunctionError extends WeftError {
+export class UnsupportedFunctionError extends UsageError {
   override name = 'UnsupportedFunctionError';
   readonly label: string;
   constructor(label: string, message: string) {
@@ -40,7 +60,7 @@ export class UnsupportedFunctionError extends WeftError {
 }
 
 /** A value posted to a thread or process would not arrive intact (or at all). */
-export class UnsendableValueError extends WeftError {
+export class UnsendableValueError extends UsageError {
   override name = 'UnsendableValueError';
   readonly label: string;
   /** Where the value sits, e.g. `params.client` or `output[3]`. */
@@ -53,7 +73,7 @@ export class UnsendableValueError extends WeftError {
 }
 
 /** A `module` function reference did not name a registered function after its module was imported. */
-export class FunctionNotFoundError extends WeftError {
+export class FunctionNotFoundError extends UsageError {
   override name = 'FunctionNotFoundError';
   readonly moduleUrl: string;
   readonly id: string;

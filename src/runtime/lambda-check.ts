@@ -4,7 +4,9 @@
  * A lambda is safe to recompile elsewhere only if it reads nothing from its enclosing scopes: the
  * check parses `fn.toString()` with acorn, resolves every identifier with eslint-scope and fails on
  * any reference that is neither declared inside the lambda nor a standard global available in
- * every worker. The result is cached per function object: this runs on the hot path.
+ * every worker. Reads through the global object (`globalThis.secret`, `global.x`, `self.x`) are
+ * held to the same rule: a worker has its own globals, so only standard ones may be read that way.
+ * The result is cached per function object: this runs on the hot path.
  */
 import { parse } from 'acorn';
 import type { Node as AcornNode } from 'acorn';
@@ -14,6 +16,7 @@ import type { BackendKind } from '../events.js';
 import type { FunctionRef, UserFunction } from './function-ref.js';
 import { ALLOWED_GLOBALS } from './allowed-globals.js';
 import { CapturedVariableError, UnsupportedFunctionError } from './errors.js';
+import type { Capture } from './errors.js';
 import { functionRefOf } from './registry.js';
 
 type SourceRef = Extract<FunctionRef, { kind: 'source' }>;
@@ -136,13 +139,52 @@ function checkThis(program: AcornNode, label: string): void {
   }
 }
 
+/** Names of the global object: a read through one of them reaches the globals of the thread that runs the code. */
+const GLOBAL_OBJECTS: ReadonlySet<string> = new Set(['globalThis', 'global', 'self']);
+
+/** Maps each identifier that names the global object to the member expression it is the object of. */
+function globalObjectMembers(node: Walkable, out: Map<unknown, Walkable>): Map<unknown, Walkable> {
+  if (node.type === 'MemberExpression') {
+    const object = node.object as Walkable;
+    if (object.type === 'Identifier' && GLOBAL_OBJECTS.has(object.name as string)) out.set(object, node);
+  }
+  for (const value of Object.values(node)) {
+    const children = Array.isArray(value) ? (value as unknown[]) : [value];
+    for (const child of children) {
+      if (child !== null && typeof child === 'object' && typeof (child as Walkable).type === 'string') globalObjectMembers(child as Walkable, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * What a reference to the global object reads, when that is not a standard global: `globalThis.secret`,
+ * `global[key]`, a bare `globalThis` (which hands out every global). `undefined` when it is allowed.
+ */
+function globalObjectCapture(object: string, member: Walkable | undefined): Capture | undefined {
+  if (member === undefined) return { name: object, line: 1 };
+  const property = member.property as Walkable;
+  const key = member.computed ? (property.type === 'Literal' && typeof property.value === 'string' ? property.value : undefined) : (property.name as string);
+  // `self` is not a global of Node workers: whatever it names came from outside the function.
+  if (key !== undefined && object !== 'self' && ALLOWED_GLOBALS.has(key)) return undefined;
+  if (key === undefined) return { name: `${object}[…]`, line: 1 };
+  return { name: member.computed ? `${object}[${JSON.stringify(key)}]` : `${object}.${key}`, line: 1, ...(/^[A-Za-z_$][\w$]*$/.test(key) ? { key } : {}) };
+}
+
 function checkReferences(program: AcornNode, label: string): void {
   const manager = analyze(program as unknown as Program, { ecmaVersion: 2022, sourceType: 'script' });
   const global = manager.globalScope;
   if (!global) return;
-  const captures = new Map<string, number>();
+  const captures = new Map<string, Capture>();
+  let members: Map<unknown, Walkable> | undefined;
   for (const reference of global.through) {
     const name = reference.identifier.name;
+    if (GLOBAL_OBJECTS.has(name)) {
+      members ??= globalObjectMembers(program as unknown as Walkable, new Map());
+      const capture = globalObjectCapture(name, members.get(reference.identifier));
+      if (capture && !captures.has(capture.name)) captures.set(capture.name, { ...capture, line: lineOf(reference.identifier) });
+      continue;
+    }
     if (name === 'arguments') {
       throw new UnsupportedFunctionError(
         label,
@@ -150,9 +192,7 @@ function checkReferences(program: AcornNode, label: string): void {
       );
     }
     if (ALLOWED_GLOBALS.has(name)) continue;
-    if (!captures.has(name)) captures.set(name, lineOf(reference.identifier));
+    if (!captures.has(name)) captures.set(name, { name, line: lineOf(reference.identifier) });
   }
-  if (captures.size > 0) {
-    throw new CapturedVariableError(label, [...captures].map(([name, line]) => ({ name, line })));
-  }
+  if (captures.size > 0) throw new CapturedVariableError(label, [...captures.values()]);
 }

@@ -2,7 +2,8 @@
  * The child-process backend: one `child_process.fork` per slot with `serialization: 'advanced'`
  * (structured clone over IPC). Processes share no memory, so the worker reports each task start
  * with a message and buffers are copied, never moved. `maxOldGenerationSizeMb` becomes
- * `--max-old-space-size`; an out-of-memory death is recognised from the child's stderr.
+ * `--max-old-space-size`; an out-of-memory death is recognised from the child's stderr, whose
+ * ordinary output is passed through while V8's fatal report is held back.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import type { Batch, WorkerMessage } from './protocol.js';
 import type { SpawnedWorker, SpawnHooks } from './spawned-worker.js';
 import type { WorkerPoolOptions } from './worker-pool.js';
 import { workerEntry } from './spawned-worker.js';
+import { FatalReportFilter } from './stderr-filter.js';
 import { WorkerPoolBackend } from './worker-pool.js';
 
 const OUT_OF_MEMORY = /heap out of memory|Allocation failed/i;
@@ -34,10 +36,13 @@ function spawnProcess(options: WorkerPoolOptions): (slot: number, hooks: SpawnHo
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
     let stderrTail = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderrTail = (stderrTail + chunk.toString()).slice(-4096);
-      process.stderr.write(chunk);
+    const passthrough = new FatalReportFilter((text) => process.stderr.write(text));
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      stderrTail = (stderrTail + chunk).slice(-4096);
+      passthrough.push(chunk);
     });
+    child.stderr?.on('end', () => passthrough.end());
     child.on('error', ignoreSendError);
     child.on('message', (message) => hooks.onBatch(message as Batch<WorkerMessage>));
     const exited = new Promise<void>((resolve) => {
@@ -62,7 +67,7 @@ function spawnProcess(options: WorkerPoolOptions): (slot: number, hooks: SpawnHo
         if (child.connected) child.send(batch, ignoreSendError);
       },
       terminate: async () => {
-        // An idle (unref'd) child must still be waited for, or the loop may end before it has exited.
+        // An idle child is unref'd; whoever awaits its exit must keep the process alive until it comes.
         setBusy(true);
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
         await exited;

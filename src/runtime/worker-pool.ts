@@ -1,8 +1,14 @@
 /**
- * The shared lifecycle of the thread and process backends: slots map one-to-one to workers
- * (started lazily, reused by every task, replaced lazily after a crash), inputs are checked for
- * sendability before they are posted, aborts reject at once. What differs between threads and
- * processes is only how a worker is started ({@link SpawnWorker}).
+ * The shared lifecycle of the thread and process backends: each slot has its own worker (started
+ * lazily, reused by every task, replaced lazily after a crash), inputs are checked for
+ * sendability before they are posted, and an aborted run settles once it no longer occupies its
+ * worker. What differs between threads and processes is only how a worker is started
+ * ({@link SpawnWorker}).
+ *
+ * A slot may also own spare workers, started lazily: a nested task (a `parallelMap` item inside a
+ * thread step) never runs on a worker where one of its ancestors is suspended waiting for it, so a
+ * crash in nested work cannot kill, or be blamed on, its parent. Spares are reused and closed with
+ * the backend.
  */
 import type { NestedSubmitHandler, RunOptions, TaskOutcome, TaskRequest, WorkerBackend } from './backend.js';
 import type { BackendKind } from '../events.js';
@@ -17,6 +23,8 @@ import { CancelledError, UsageError } from '../errors.js';
 import { UnsupportedFunctionError } from './errors.js';
 import { assertSendable } from './sendable.js';
 import { WorkerSlot } from './worker-slot.js';
+import type { SlotSettings } from './worker-slot.js';
+import { suspendedAncestors } from './nested-ancestry.js';
 
 /** Options every worker backend accepts. */
 export interface WorkerPoolOptions {
@@ -45,7 +53,9 @@ function sendableRef(ref: FunctionRef, label: string, kind: BackendKind): Sendab
 export class WorkerPoolBackend implements WorkerBackend {
   readonly kind: BackendKind;
   readonly slots: number;
-  readonly #slots: WorkerSlot[];
+  /** Per slot: its own worker first, then its spares. */
+  readonly #slots: WorkerSlot[][];
+  readonly #settings: SlotSettings;
   #nested: NestedSubmitHandler | undefined;
   #nextId = 0;
   #closed = false;
@@ -57,7 +67,8 @@ export class WorkerPoolBackend implements WorkerBackend {
     this.kind = kind;
     this.slots = options.slots;
     const settings = { kind, spawn, abortGraceMs: options.abortGraceMs ?? 100, nested: () => this.#nested };
-    this.#slots = Array.from({ length: options.slots }, (_, i) => new WorkerSlot(i, settings));
+    this.#settings = settings;
+    this.#slots = Array.from({ length: options.slots }, (_, i) => [new WorkerSlot(i, settings)]);
   }
 
   async prepare(refs: ReadonlyArray<{ fn: FunctionRef; label: string }>, signal?: AbortSignal): Promise<void> {
@@ -67,7 +78,7 @@ export class WorkerPoolBackend implements WorkerBackend {
     const sendable = refs.map((r) => ({ fn: sendableRef(r.fn, r.label, this.kind), label: r.label }));
     // Every worker starts now, side by side, and proves it can find every function: start-up is
     // paid once, before the first step, instead of by whichever step first lands on a cold slot.
-    const prepared = Promise.all(this.#slots.map((slot) => slot.prepare(this.#nextId++, sendable))).then(() => undefined);
+    const prepared = Promise.all(this.#slots.map((lanes) => (lanes[0] as WorkerSlot).prepare(this.#nextId++, sendable))).then(() => undefined);
     if (!signal) return prepared;
     await new Promise<void>((resolve, reject) => {
       const onAbort = (): void => reject(abortReason(signal));
@@ -80,7 +91,7 @@ export class WorkerPoolBackend implements WorkerBackend {
     if (this.#closed) return Promise.reject(new CancelledError(`${request.label}: the ${this.kind} backend is closed`));
     const { signal } = options;
     if (signal.aborted) return Promise.reject(abortReason(signal));
-    const slot = this.#slots[options.slot];
+    const slot = this.#workerFor(options.slot, request);
     if (!slot) {
       return Promise.reject(new UsageError(`Expected \`slot\` to be an integer from 0 to ${this.slots - 1}, got ${options.slot}`));
     }
@@ -109,15 +120,26 @@ export class WorkerPoolBackend implements WorkerBackend {
           reject(error);
         },
         onAbort: () => {
-          if (run.settled) return;
-          run.settled = true;
-          reject(abortReason(signal));
-          slot.abandon(run);
+          if (!run.settled) slot.abort(run, abortReason(signal));
         },
       };
       watchAbort(signal, run);
       slot.dispatch(run);
     });
+  }
+
+  /** The slot's own worker, or for a nested task the first of the slot's workers none of its ancestors waits in. */
+  #workerFor(slot: number, request: TaskRequest): WorkerSlot | undefined {
+    const lanes = this.#slots[slot];
+    if (!lanes) return undefined;
+    const avoid = suspendedAncestors(request);
+    if (avoid === undefined) return lanes[0];
+    let lane = lanes.find((candidate) => !avoid.has(candidate));
+    if (lane === undefined) {
+      lane = new WorkerSlot(slot, this.#settings);
+      lanes.push(lane);
+    }
+    return lane;
   }
 
   setNestedSubmitHandler(handler: NestedSubmitHandler): void {
@@ -126,6 +148,7 @@ export class WorkerPoolBackend implements WorkerBackend {
 
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all(this.#slots.map((slot) => slot.close(new CancelledError(`the ${this.kind} backend was closed`))));
+    const error = new CancelledError(`the ${this.kind} backend was closed`);
+    await Promise.all(this.#slots.flat().map((lane) => lane.close(error)));
   }
 }

@@ -6,6 +6,10 @@
  * Invariant: run messages are numbered (`seq`) in send order; the worker starts them in the same
  * order and reports how many it took off its queue, so on a crash the tasks with `seq` below that
  * count were running (rejected with `WorkerCrashedError`) and the others are re-sent.
+ *
+ * Invariant: an aborted run that the worker has taken stays pending until the worker reports it
+ * settled or the worker is gone, so the scheduler never hands that worker's slot to the next task
+ * while the aborted one still occupies it (see `WorkerBackend.run`).
  */
 import type { SerializedError } from '../errors.js';
 import type { BackendKind } from '../events.js';
@@ -15,6 +19,7 @@ import type { SpawnedWorker, SpawnWorker } from './spawned-worker.js';
 import { CancelledError, deserializeError, serializeError } from '../errors.js';
 import { WorkerCrashedError } from './errors.js';
 import { collectTransferables } from './transfer.js';
+import { stampDescendant } from './nested-ancestry.js';
 
 /** A run waiting for its worker. */
 export interface PendingRun {
@@ -25,6 +30,8 @@ export interface PendingRun {
   options: RunOptions;
   /** True once the caller's promise is settled (e.g. rejected on abort); the worker may still be busy. */
   settled: boolean;
+  /** Set when the run's signal aborted: the error the run settles with, whatever the worker reports. */
+  abortedWith?: Error;
   resolve(outcome: TaskOutcome): void;
   reject(error: Error): void;
   timer?: NodeJS.Timeout;
@@ -112,11 +119,17 @@ export class WorkerSlot {
     });
   }
 
-  /** The caller gave up on `run` (abort): tell the worker, and stop it if the task does not settle in time. */
-  abandon(run: PendingRun): void {
-    if (!this.#runs.has(run.id)) return;
+  /**
+   * The run's signal aborted: tell the worker. A run the worker has not taken yet is dropped there
+   * and rejects now; a started one rejects with `reason` once the worker reports it settled, or
+   * once the worker was terminated because it did not settle within `abortGraceMs`.
+   */
+  abort(run: PendingRun, reason: Error): void {
+    if (!this.#runs.has(run.id) || run.abortedWith !== undefined) return;
+    run.abortedWith = reason;
     this.#outgoing.push({ type: 'abort', id: run.id });
     this.#scheduleFlush();
+    if (run.seq >= this.#started()) this.#settle(run, undefined, reason);
     const check = (): void => {
       if (!this.#runs.has(run.id) || !this.#worker) return;
       if (run.seq < this.#started()) {
@@ -221,7 +234,9 @@ export class WorkerSlot {
           const run = this.#runs.get(message.id);
           if (!run) break;
           this.#runs.delete(message.id);
-          if (message.type === 'done') {
+          if (run.abortedWith !== undefined) {
+            this.#settle(run, undefined, run.abortedWith);
+          } else if (message.type === 'done') {
             const value = run.request.settle && Array.isArray(message.value) ? decodeItems(message.value as EncodedItemResult[]) : message.value;
             this.#settle(run, { value, startedAt: message.startedAt, endedAt: message.endedAt });
           } else {
@@ -262,6 +277,9 @@ export class WorkerSlot {
 
   #submit(id: number, parentTaskId: number, request: TaskRequest): void {
     const handler = this.#settings.nested();
+    let parent: PendingRun | undefined;
+    for (const run of this.#runs.values()) if (run.options.taskId === parentTaskId) parent = run;
+    stampDescendant(request, parent?.request, this);
     const controller = new AbortController();
     this.#nested.set(id, controller);
     const reply = (outcome?: TaskOutcome, error?: SerializedError): void => {
@@ -298,6 +316,8 @@ export class WorkerSlot {
     for (const run of this.#runs.values()) {
       if (run.settled) {
         if (run.timer) clearTimeout(run.timer);
+      } else if (run.abortedWith !== undefined) {
+        this.#settle(run, undefined, run.abortedWith);
       } else if (run.seq < started || !madeProgress) {
         this.#settle(run, undefined, new WorkerCrashedError(run.request.label, this.#index, code, reason));
       } else {

@@ -48,7 +48,7 @@ describe.each<BackendKind>(['async', 'thread', 'process'])('%s backend', (kind) 
 
   it('rejects a lambda that captures a variable (worker backends only)', () => {
     const threshold = 3;
-    const build = (): unknown => toFunctionRef((x: number) => x > threshold, 'step "filter"', kind);
+    const build = (): unknown => toFunctionRef((x: number) => x > threshold, 'parallelMap(filter)', kind);
     if (!workers) return expect(build).not.toThrow();
     expect(build).toThrow(CapturedVariableError);
     expect(build).toThrow(/`threshold`.*ctx\.with\.threshold/s);

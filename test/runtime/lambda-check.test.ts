@@ -57,6 +57,48 @@ describe('lambda static check', () => {
     expect(error?.message).toContain("step('id', fn)");
   });
 
+  it('suggests step params for a pipeline step and `with` for parallelMap', () => {
+    const threshold = 3;
+    const fn = (x: number): boolean => x > threshold;
+    expect(() => checkSelfContained(fn, 'step "filter"')).toThrow(/addStep\(fn, \{ params: \{ threshold \} \}\).*\(\{ threshold \}\) => ….*step\('id', fn\)/s);
+    expect(() => checkSelfContained(fn, 'step "filter"')).not.toThrow(/ctx\.with/);
+    expect(() => checkSelfContained(fn, 'parallelMap(filter)')).toThrow(/parallelMap\(fn, items, \{ with: \{ threshold \} \}\).*ctx\.with\.threshold/s);
+  });
+
+  it('rejects reads of non-standard globals through the global object, naming them', () => {
+    const cases: Array<[string, string]> = [
+      ['return (x) => x + globalThis.secret', 'globalThis.secret'],
+      ['return (x) => x + global.secret', 'global.secret'],
+      ['return (x) => x + self.secret', 'self.secret'],
+      ['return (x) => x + globalThis["secret"]', 'globalThis["secret"]'],
+      ['return (x, k) => x + globalThis[k]', 'globalThis[…]'],
+      ['return (x) => { const g = globalThis; return g.secret + x; }', 'globalThis'],
+      ['return (x) => self.Math.max(x, 1)', 'self.Math'],
+    ];
+    for (const [body, name] of cases) {
+      const error = (() => {
+        try {
+          checkSelfContained(compile(body)() as (...args: never[]) => unknown, 'parallelMap(add)');
+        } catch (e) {
+          return e as CapturedVariableError;
+        }
+        return undefined;
+      })();
+      expect(error, body).toBeInstanceOf(CapturedVariableError);
+      expect(error?.variables, body).toBe(name);
+      expect(error?.message, body).toContain(`\`${name}\` (line 1 of the function)`);
+    }
+    expect(() => checkSelfContained(compile('return (x) => x + globalThis.secret')() as (...args: never[]) => unknown, 'parallelMap(add)')).toThrow(
+      /\{ with: \{ secret \} \}.*ctx\.with\.secret/s,
+    );
+  });
+
+  it('accepts standard globals read through the global object', () => {
+    for (const body of ['return (x) => globalThis.Math.max(x, 1)', 'return (x) => global.JSON.stringify(x)', 'return (x) => globalThis["Number"](x)']) {
+      expect(() => checkSelfContained(compile(body)() as (...args: never[]) => unknown, 'l'), body).not.toThrow();
+    }
+  });
+
   it('rejects classes, bound and native functions, this and arguments', () => {
     class Thing {}
     expect(() => checkSelfContained(Thing as never, 'c')).toThrow(UnsupportedFunctionError);
