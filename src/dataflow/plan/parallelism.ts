@@ -9,7 +9,7 @@ import { defaultMaxParallelism, UPPER_BOUND_MAX_PARALLELISM } from '../key-group
 import { ParallelismError } from '../errors.js';
 import { describeNode, type LogicalNode } from './logical.js';
 
-export type ParallelismSource = 'operator' | 'environment' | 'cli (-p)' | 'config' | 'default (cores)';
+export type ParallelismSource = 'operator' | 'environment' | 'CLI -p' | 'config' | 'default: cores';
 export type MaxParallelismSource = 'operator' | 'environment' | 'default';
 
 /** An operator's parallelism and max parallelism, with where each came from. */
@@ -35,8 +35,8 @@ export function resolveParallelism(node: LogicalNode, env: EnvironmentParallelis
   else {
     const configured = config.get('weft.parallelism.default');
     const kind = config.source('weft.parallelism.default').kind;
-    if (configured !== null) [parallelism, source] = [configured, kind === 'cli' ? 'cli (-p)' : 'config'];
-    else [parallelism, source] = [availableParallelism(), 'default (cores)'];
+    if (configured !== null) [parallelism, source] = [configured, kind === 'cli' ? 'CLI -p' : 'config'];
+    else [parallelism, source] = [availableParallelism(), 'default: cores'];
   }
   let maxParallelism: number;
   let maxSource: MaxParallelismSource;
