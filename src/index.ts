@@ -47,7 +47,7 @@ export {
   type TaskSet,
   type TaskSetOptions,
 } from './scheduler/index.js';
-export { Engine, JobScope, defaultEngine, engineOptionsFrom, type EngineOptions, type EngineOverrides } from './scheduler/engine.js';
+export { Engine, type EngineOptions } from './scheduler/engine.js';
 export {
   Dag,
   runGraph,
