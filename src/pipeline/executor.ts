@@ -81,6 +81,11 @@ export class ParallelExecutor extends EngineExecutor {
     this.#options = options;
   }
 
+  /** The pools given to the constructor, if any (else the config's `weft.scheduler.pools`). */
+  get pools(): Readonly<Record<string, PoolConfig>> | undefined {
+    return this.#options.pools;
+  }
+
   protected overrides(): EngineOverrides {
     return {
       slots: this.maxWorkers,

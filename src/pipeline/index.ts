@@ -8,3 +8,4 @@ export { parallelMap, type ParallelMapOptions, type MapFunction, type MapContext
 export { StepCache } from './cache.js';
 export { DuplicateStepError, MissingInputError, StepOutputError, PipelineFailedError } from './errors.js';
 export { defaultEngine, engineOptionsFrom, type EngineOverrides } from '../scheduler/engine.js';
+export { preflight, type Preflight, type PreflightTarget, type PreparedStep } from './preflight.js';
