@@ -16,7 +16,9 @@ import { EventStream } from '../events.js';
 import type { BackendKind, TaskEvent } from '../events.js';
 import { resolveConfig, type ResolvedConfig } from '../config/index.js';
 import { BackendSet } from '../runtime/backend-set.js';
+import { currentTaskRecord } from './context.js';
 import { UnknownPoolError } from './errors.js';
+import { Task } from './task.js';
 import { TaskScheduler, type PoolConfig, type SchedulingMode } from './index.js';
 
 /** How to build an engine. Resolved values: build them with {@link engineOptionsFrom}. */
@@ -94,16 +96,28 @@ export class JobScope {
   newJobId(): number {
     const id = this.#engine.scheduler.newJobId();
     this.#jobIds.add(id);
+    scopesOf(this.#engine).set(id, this);
     return id;
   }
 
   /** Stops forwarding events. */
   close(): void {
     this.#stop?.();
+    const scopes = scopesOf(this.#engine);
+    for (const id of this.#jobIds) scopes.delete(id);
   }
 }
 
 const TASK_TYPES = ['task.started', 'task.succeeded', 'task.failed'] as const;
+
+/** Per engine, the scope of each live job id: how in-process nested work finds its run. */
+const jobScopes = new WeakMap<Engine, Map<number, JobScope>>();
+
+function scopesOf(engine: Engine): Map<number, JobScope> {
+  let scopes = jobScopes.get(engine);
+  if (scopes === undefined) jobScopes.set(engine, (scopes = new Map()));
+  return scopes;
+}
 
 interface EngineContext {
   engine: Engine;
@@ -157,9 +171,20 @@ export class Engine {
     return current.getStore()?.engine;
   }
 
-  /** The job scope of the run whose work is running in this async context, if any. */
+  /**
+   * The job scope of the run whose work is running here, if any: the scope owning the job of the
+   * task whose code runs here (a slot freed by one run may start another run's task, so the async
+   * context alone can name the wrong run), else the async context's.
+   */
   static currentScope(): JobScope | undefined {
-    return current.getStore()?.scope;
+    const context = current.getStore();
+    if (context === undefined) return undefined;
+    const record = currentTaskRecord();
+    if (record instanceof Task && record.owner === context.engine.scheduler) {
+      const scope = jobScopes.get(context.engine)?.get(record.taskSet.jobId);
+      if (scope !== undefined) return scope;
+    }
+    return context.scope;
   }
 
   /** True once {@link Engine.close} was called. */

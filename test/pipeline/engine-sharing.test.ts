@@ -74,6 +74,29 @@ describe('one executor, one engine, one set of slots', () => {
     await executor.close();
   });
 
+  it("task events of a parallelMap inside a step reach that step's run, even when another run's completion started it", async () => {
+    const executor = new ParallelExecutor({ maxWorkers: 1, backend: 'async' });
+    const streams = [new EventStream(), new EventStream(), new EventStream()];
+    const counts = streams.map((events) => {
+      const seen = { steps: 0, maps: 0 };
+      events.on('task.started', (e) => (e.label.startsWith('parallelMap') ? seen.maps++ : seen.steps++));
+      return seen;
+    });
+    const runs = streams.map((events, i) => {
+      const p = new Pipeline(`map_${i}`);
+      p.addStep(mapInRun, { name: 'm', params: { n: 4 } });
+      return p.run({ executor, cacheDir, events });
+    });
+    const results = await Promise.all(runs);
+    expect(results.map((r) => r.output('m'))).toEqual([4, 4, 4]);
+    expect(counts).toEqual([
+      { steps: 1, maps: 4 },
+      { steps: 1, maps: 4 },
+      { steps: 1, maps: 4 },
+    ]);
+    await executor.close();
+  });
+
   it('a ParallelExecutor without maxWorkers takes the configured parallelism; chunkSize comes from the engine config', async () => {
     const config = resolveConfig({ code: { 'weft.execution.executor.parallelism': 3, 'weft.parallelMap.chunkSize': 5 } });
     const executor = new ParallelExecutor({ config, backend: 'async' });
