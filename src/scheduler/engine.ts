@@ -115,7 +115,7 @@ const jobScopes = new WeakMap<Engine, Map<number, JobScope>>();
 
 function scopesOf(engine: Engine): Map<number, JobScope> {
   let scopes = jobScopes.get(engine);
-  if (scopes === undefined) jobScopes.set(engine, (scopes = new Map()));
+  if (scopes === undefined) jobScopes.set(engine, (scopes = new Map<number, JobScope>()));
   return scopes;
 }
 
