@@ -19,3 +19,16 @@ export function configFromFlags(flags: CommonFlags): string[] {
   if (flags.backend !== undefined) out.push(`weft.execution.backend=${flags.backend}`);
   return out;
 }
+
+/** The settings that decide the executor itself; only these replace a module's own `executor` export. */
+const EXECUTOR_KEYS = ['weft.execution.executor.parallelism', 'weft.execution.backend'];
+
+/**
+ * True when the command line asks for another executor than the module's own: `-j`, `--backend`,
+ * or `--conf` of `weft.execution.executor.parallelism` / `weft.execution.backend`. Other `--conf`
+ * keys (e.g. `weft.task.maxFailures`) leave the module's executor in place.
+ */
+export function replacesExecutor(flags: CommonFlags): boolean {
+  if (flags.jobs !== undefined || flags.backend !== undefined) return true;
+  return (flags.conf ?? []).some((entry) => EXECUTOR_KEYS.includes(entry.slice(0, entry.indexOf('=')).trim()));
+}

@@ -1,34 +1,41 @@
 /**
  * Finds the pipeline a user module exports: its default export or an export named `pipeline`.
  * TypeScript modules load through tsx, registered by the `weft` command before this runs.
+ *
+ * A module that throws while loading is reported at the user's own file:line (the first frame of
+ * the error's stack in a user file), not somewhere inside the loader.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.js';
 import { Pipeline, type PipelineExecutor } from '../pipeline/index.js';
 
 /** What a pipeline module exports. */
 export interface LoadedPipeline {
   pipeline: Pipeline;
-  /** The module's own `executor` export, used when no -j/--backend/--conf says otherwise. */
+  /** The module's own `executor` export, used unless -j, --backend or --conf of those keys says otherwise. */
   executor: PipelineExecutor | undefined;
   path: string;
 }
 
-/** Imports `file` and returns its pipeline, or throws a `UsageError` saying what the module exports instead. */
-export async function loadPipeline(file: string): Promise<LoadedPipeline> {
+/**
+ * Imports `file` and returns its pipeline, or throws a `UsageError` saying what the module exports instead.
+ * `verb` names what the command wanted to do with it (`run`, `plan`), for messages.
+ */
+export async function loadPipeline(file: string, verb = 'load'): Promise<LoadedPipeline> {
   const path = resolve(file);
-  if (!existsSync(path)) throw new UsageError(`Cannot run ${file}: no such file (looked at ${path})`);
+  if (!existsSync(path)) throw new UsageError(`Cannot ${verb} ${file}: no such file (looked at ${path})`);
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
-    const message = (error as Error).message;
+    const message = error instanceof Error ? error.message : String(error);
     const hint = /require\(\)|ES Module|ERR_REQUIRE_ESM/.test(message)
       ? ' — the module was loaded as CommonJS: add "type": "module" to the nearest package.json or rename it to .mts'
       : '';
-    throw new UsageError(`Cannot load ${file}: ${message}${hint}`, { cause: error });
+    const at = userFrame(error, path);
+    throw new UsageError(`Cannot ${verb} ${file}: it threw while loading${at ? ` at ${at}` : ''}: ${message}${hint}`, { cause: error });
   }
   const executor = isExecutor(mod.executor) ? mod.executor : undefined;
   for (const candidate of [mod.default, mod.pipeline]) {
@@ -39,6 +46,26 @@ export async function loadPipeline(file: string): Promise<LoadedPipeline> {
     `${file} does not export a pipeline: expected \`export default pipeline\` or \`export const pipeline = new Pipeline(…)\`; ` +
       `it exports ${exported.length ? exported.map((e) => `\`${e}\``).join(', ') : 'nothing'}`,
   );
+}
+
+/** weft's own files (`src/` or `dist/`): never the user's frame. */
+const ownRoot = fileURLToPath(new URL('../', import.meta.url));
+
+/**
+ * `file:line:column` of the first stack frame in a user file: the loaded module itself when it is on
+ * the stack, else the first frame outside node's internals, node_modules and weft.
+ */
+export function userFrame(error: unknown, modulePath: string): string | undefined {
+  const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : '';
+  const frames: string[] = [];
+  for (const line of stack.split('\n')) {
+    const match = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/.exec(line);
+    if (!match) continue;
+    const file = match[1]!.startsWith('file://') ? fileURLToPath(match[1]!.replace(/[?#].*$/, '')) : match[1]!;
+    frames.push(`${file}:${match[2]}:${match[3]}`);
+    if (file === modulePath) return frames.at(-1);
+  }
+  return frames.find((f) => !f.startsWith('node:') && !f.includes('/node_modules/') && !f.startsWith(ownRoot) && f.startsWith('/'));
 }
 
 function isExecutor(value: unknown): value is PipelineExecutor {

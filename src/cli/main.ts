@@ -3,11 +3,10 @@
  * embedders can call it; `bin/weft.js` registers the TypeScript loader and calls it.
  */
 import { Command, CommanderError } from 'commander';
-import { UsageError } from '../errors.js';
 import { registerConfig } from './commands/config.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRun } from './commands/run.js';
-import { ExitCode, type CommandIO } from './io.js';
+import { ExitCode, isBadInput, type CommandIO } from './io.js';
 
 /** Runs the CLI with `argv` (without `node` and the script) and resolves to the exit code. */
 export async function main(argv: readonly string[], io: CommandIO = { stdout: process.stdout, stderr: process.stderr, exitCode: 0 }): Promise<number> {
@@ -27,7 +26,7 @@ export async function main(argv: readonly string[], io: CommandIO = { stdout: pr
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     }
-    const usage = error instanceof UsageError;
+    const usage = isBadInput(error);
     io.stderr.write(`weft: ${(error as Error).message ?? String(error)}\n`);
     if (!usage && process.env.WEFT_DEBUG) io.stderr.write(`${(error as Error).stack ?? ''}\n`);
     return usage ? ExitCode.Usage : ExitCode.Failed;

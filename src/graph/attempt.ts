@@ -22,6 +22,8 @@ export class Attempt implements ExecuteContext {
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Set by the run when `execute` reports the real start itself (`reportsStart`). */
   onStarted: ((where: { backend?: BackendKind; slot?: number }) => void) | undefined;
+  /** Where the work runs, as reported by `started(where)`; kept for the node's result whatever the outcome. */
+  where: { backend?: BackendKind; slot?: number } = {};
   #startReported = false;
   #controller: AbortController | undefined;
   #aborted = false;
@@ -48,6 +50,7 @@ export class Attempt implements ExecuteContext {
   started(where: { backend?: BackendKind; slot?: number } = {}): void {
     if (this.#startReported || this.settled) return;
     this.#startReported = true;
+    this.where = where;
     this.onStarted?.(where);
   }
 

@@ -148,8 +148,10 @@ export class GraphRun<T> {
     const startedAt = ex.startedAt ?? attempt.startedAt;
     const endedAt = ex.endedAt ?? Date.now();
     const result: NodeResult = { id: attempt.node, status: ex.skipped ? 'skipped' : 'succeeded', attempts: attempt.attempt, startedAt, endedAt, durationMs: endedAt - startedAt };
-    if (ex.backend !== undefined) result.backend = ex.backend;
-    if (ex.slot !== undefined) result.slot = ex.slot;
+    const backend = ex.backend ?? attempt.where.backend;
+    const slot = ex.slot ?? attempt.where.slot;
+    if (backend !== undefined) result.backend = backend;
+    if (slot !== undefined) result.slot = slot;
     if (ex.cached !== undefined) result.cached = ex.cached;
     if (ex.skipped) {
       result.reason = ex.skipped.reason;
@@ -173,7 +175,7 @@ export class GraphRun<T> {
     const i = attempt.index;
     const node = this.#nodes[i]!;
     const endedAt = Date.now();
-    const times = { startedAt: attempt.startedAt, endedAt, durationMs: endedAt - attempt.startedAt };
+    const times = { startedAt: attempt.startedAt, endedAt, durationMs: endedAt - attempt.startedAt, ...whereOf(attempt) };
     if (this.#stopped) {
       // Only a fail-fast stop gets here: a cancelled run decides its running nodes at once.
       const cancelled = isCancellation(error, attempt.abortReason);
@@ -287,7 +289,7 @@ export class GraphRun<T> {
     attempt?.abort(reason);
     const endedAt = Date.now();
     const result: NodeResult = { id: this.#t.ids[i]!, status: 'cancelled', error: reason, attempts: this.#attempts[i]!, endedAt, reason: reason.message };
-    if (alive && attempt) Object.assign(result, { startedAt: attempt.startedAt, durationMs: endedAt - attempt.startedAt });
+    if (alive && attempt) Object.assign(result, { startedAt: attempt.startedAt, durationMs: endedAt - attempt.startedAt }, whereOf(attempt));
     this.#decide(i, result);
   }
 
@@ -320,6 +322,12 @@ export class GraphRun<T> {
     else if (this.#error && type !== 'run.succeeded') events.emit({ type, runId, name, time, error: serializeError(this.#error) });
     else events.emit({ type, runId, name, time });
   }
+}
+
+/** The backend and slot an attempt reported with `started(where)`, for its node's result. */
+function whereOf(attempt: Attempt): Pick<NodeResult, 'backend' | 'slot'> {
+  const { backend, slot } = attempt.where;
+  return { ...(backend !== undefined ? { backend } : {}), ...(slot !== undefined ? { slot } : {}) };
 }
 
 /** True when an attempt rejected because it was told to abort, rather than for its own reason. */

@@ -2,18 +2,18 @@
  * The step cache: a step with `cache: true` whose code, params and inputs are unchanged since an
  * earlier successful run returns that run's output without running.
  *
- * Never stale: the key hashes the step function's source, the source of the module that declared
- * it and of every module that one imports by a relative path (transitively), and a canonical
+ * Never stale: the key hashes the step function's source, the module that declared it and everything
+ * that module imports, transitively (user files by content, packages by `name@version`), and a canonical
  * encoding of its arguments (object keys sorted, typed arrays by bytes). Entries are written to a
  * temporary file and renamed into place, so a killed run never leaves a torn entry.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { UsageError } from '../errors.js';
+import { moduleFingerprint } from './module-fingerprint.js';
 
 /** A cache lookup. */
 export type CacheLookup = { hit: true; value: unknown } | { hit: false };
@@ -61,46 +61,14 @@ export class StepCache {
     return join(this.dir, safeName(pipeline), safeName(step), `${key}.v8`);
   }
 
-  /** Hash of a module's source and, transitively, of the modules it imports by relative path. */
+  /** Hash of a module's source and of everything it imports (see `module-fingerprint.ts`). */
   #moduleFingerprint(moduleUrl: string): string {
     const cached = this.#fingerprints.get(moduleUrl);
     if (cached !== undefined) return cached;
-    const hash = createHash('sha256');
-    const seen = new Set<string>();
-    const visit = (file: string): void => {
-      if (seen.has(file) || !existsSync(file)) return;
-      seen.add(file);
-      const source = readFileSync(file, 'utf8');
-      hash.update(file);
-      hash.update('\0');
-      hash.update(source);
-      for (const spec of relativeImports(source)) {
-        const target = resolveSource(resolve(dirname(file), spec));
-        if (target) visit(target);
-      }
-    };
-    if (moduleUrl.startsWith('file:')) visit(fileURLToPath(moduleUrl));
-    const digest = hash.digest('hex');
+    const digest = moduleUrl.startsWith('file:') ? moduleFingerprint(fileURLToPath(moduleUrl)) : moduleUrl;
     this.#fingerprints.set(moduleUrl, digest);
     return digest;
   }
-}
-
-const IMPORT_RE = /(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
-
-function relativeImports(source: string): string[] {
-  const out: string[] = [];
-  for (const match of source.matchAll(IMPORT_RE)) {
-    const spec = match[1] ?? match[2];
-    if (spec) out.push(spec);
-  }
-  return out;
-}
-
-/** `./util.js` written in a TypeScript module refers to `./util.ts` on disk. */
-function resolveSource(path: string): string | undefined {
-  const candidates = [path, path.replace(/\.js$/, '.ts'), path.replace(/\.mjs$/, '.mts'), `${path}.ts`, `${path}.js`];
-  return candidates.find((c) => existsSync(c));
 }
 
 function safeName(name: string): string {

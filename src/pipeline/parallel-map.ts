@@ -5,22 +5,23 @@
  * Items travel in chunks, so 100k tiny items cost a few dozen messages, not 100k round trips.
  * Inside a pipeline run (or inside a thread/process step) the chunks go to the run's own scheduler
  * and slots; the caller's slot is released while it waits, so nesting cannot deadlock. Outside a
- * run, a short-lived engine is started for the call. Results come back in input order; async
+ * run, every call shares the process-wide default engine (its workers start once). Results come back in input order; async
  * iterables are consumed with backpressure.
  */
 import { availableParallelism } from 'node:os';
 import { TimeoutError, UsageError, describeValue } from '../errors.js';
 import type { BackendKind } from '../events.js';
-import { resolveConfig } from '../config/index.js';
+import { resolveConfig, type ResolvedConfig } from '../config/index.js';
 import {
   currentWorkerHost,
+  isLoadingUserModule,
   toFunctionRef,
   type ItemResult,
   type TaskContext,
   type TaskOutcome,
   type TaskRequest,
 } from '../runtime/index.js';
-import { Engine } from '../scheduler/engine.js';
+import { Engine, defaultEngine } from '../scheduler/engine.js';
 
 /**
  * The context a `parallelMap` function receives: the task context plus the item's `index` in the
@@ -36,7 +37,7 @@ export type MapFunction<T, R, C> = (item: T, ctx: MapContext<C>) => R | Promise<
 
 /** Options of {@link parallelMap}. */
 export interface ParallelMapOptions<C = undefined> {
-  /** Chunks in flight at once. @default the run's slots, or the number of available cores */
+  /** Chunks in flight at once. @default the run's slots, or twice the default engine's slots outside a run */
   maxWorkers?: number;
   /** Where the chunks run. @default the run's backend, or 'thread' outside a run */
   backend?: BackendKind;
@@ -92,46 +93,36 @@ export async function parallelMap<T, R, C>(
   checkPositive(options.timeoutMs, 'timeoutMs');
   const label = options.label ?? `parallelMap(${fn.name || 'λ'})`;
 
+  if (isLoadingUserModule()) {
+    throw new UsageError(
+      `${label} was called at the top level of a module while a weft worker imported that module to find its steps; ` +
+        'the worker would start the map again inside itself. Move the call into a function (e.g. a step or main()), ' +
+        "or guard it with `if (!isWeftWorker()) { … }` (isWeftWorker is exported by 'weft').",
+    );
+  }
+
   const host = currentWorkerHost();
   if (host) {
     const backend = options.backend ?? 'thread';
-    return mapChunks(fn, items, options, label, backend, options.maxWorkers ?? availableParallelism(), (request, signal) =>
+    const chunkSize = options.chunkSize ?? workerConfig().get('weft.parallelMap.chunkSize');
+    return mapChunks(fn, items, options, label, backend, options.maxWorkers ?? availableParallelism(), chunkSize, (request, signal) =>
       host.submit(request, signal),
     );
   }
-  const engine = Engine.current();
-  if (engine) {
-    const backend = options.backend ?? engine.defaultBackend;
-    const taskSet = engine.scheduler.createTaskSet({ name: label, jobId: engine.scheduler.newJobId() });
-    try {
-      return await mapChunks(fn, items, options, label, backend, options.maxWorkers ?? engine.slots, (request, signal) =>
-        engine.scheduler.submit(taskSet, request, { signal }),
-      );
-    } finally {
-      taskSet.close();
-    }
+  const inRun = Engine.current();
+  const engine = inRun ?? defaultEngine();
+  const backend = options.backend ?? (inRun ? engine.defaultBackend : 'thread');
+  const jobId = Engine.currentScope()?.newJobId() ?? engine.scheduler.newJobId();
+  const taskSet = engine.scheduler.createTaskSet({ name: label, jobId });
+  // Inside a run the caller's slot is released while it waits; outside one, keep every slot busy.
+  const inFlight = options.maxWorkers ?? (inRun ? engine.slots : engine.slots * 2);
+  try {
+    return await mapChunks(fn, items, options, label, backend, inFlight, options.chunkSize ?? engine.config.get('weft.parallelMap.chunkSize'), (request, signal) =>
+      engine.scheduler.submit(taskSet, request, { signal }),
+    );
+  } finally {
+    taskSet.close();
   }
-  const config = resolveConfig();
-  const slots = options.maxWorkers ?? config.get('weft.execution.executor.parallelism');
-  const backend = options.backend ?? 'thread';
-  return Engine.with(
-    {
-      slots,
-      backend,
-      maxFailures: config.get('weft.task.maxFailures'),
-      abortGraceMs: config.get('weft.worker.abortGraceMs'),
-    },
-    async (own) => {
-      const taskSet = own.scheduler.createTaskSet({ name: label, jobId: own.scheduler.newJobId() });
-      try {
-        return await mapChunks(fn, items, options, label, backend, slots * 2, (request, signal) =>
-          own.scheduler.submit(taskSet, request, { signal }),
-        );
-      } finally {
-        taskSet.close();
-      }
-    },
-  );
 }
 
 async function mapChunks<T, R, C>(
@@ -141,6 +132,7 @@ async function mapChunks<T, R, C>(
   label: string,
   backend: BackendKind,
   inFlightLimit: number,
+  configuredChunkSize: number | null,
   submit: Submit,
 ): Promise<unknown[]> {
   // Inside a worker the function must be findable by another worker, never a local closure.
@@ -154,7 +146,7 @@ async function mapChunks<T, R, C>(
       ? undefined
       : setTimeout(() => controller.abort(new TimeoutError(`${label} ran longer than ${options.timeoutMs} ms`, options.timeoutMs!)), options.timeoutMs);
 
-  const chunkSize = options.chunkSize ?? autoChunkSize(items, backend, inFlightLimit);
+  const chunkSize = configuredChunkSize ?? autoChunkSize(items, backend, inFlightLimit);
   const results: unknown[] = Array.isArray(items) ? new Array<unknown>(items.length) : [];
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
@@ -226,17 +218,16 @@ async function mapChunks<T, R, C>(
 }
 
 function autoChunkSize(items: unknown, backend: BackendKind, workers: number): number {
-  const configured = resolveChunkSizeSetting();
-  if (configured !== null) return configured;
   if (backend === 'async') return 1;
   if (Array.isArray(items)) return Math.max(1, Math.ceil(items.length / (workers * 4)));
   return 256;
 }
 
-let chunkSetting: number | null | undefined;
-function resolveChunkSizeSetting(): number | null {
-  chunkSetting ??= resolveConfig().get('weft.parallelMap.chunkSize');
-  return chunkSetting;
+let inWorker: ResolvedConfig | undefined;
+/** Inside a worker there is no engine: its settings are resolved once per worker. */
+function workerConfig(): ResolvedConfig {
+  inWorker ??= resolveConfig();
+  return inWorker;
 }
 
 function checkPositive(value: unknown, name: string): void {

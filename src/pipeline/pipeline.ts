@@ -8,6 +8,7 @@
 import type { BackendKind } from '../events.js';
 import type { TaskContext } from '../runtime/index.js';
 import { Dag, type GraphNode } from '../graph/index.js';
+import { UsageError, describeValue } from '../errors.js';
 import { DuplicateStepError, MissingInputError } from './errors.js';
 import { stepDefinition } from './step.js';
 import type { RunOptions } from './run-options.js';
@@ -84,7 +85,14 @@ export interface PipelinePlan {
 /** The executor contract `Pipeline.run` needs; see `SequentialExecutor` and `ParallelExecutor`. */
 export interface PipelineExecutor {
   execute(pipeline: Pipeline, options: RunOptions): Promise<PipelineResult>;
+  /** Stops the executor's workers, when it owns any. */
+  close?(): Promise<void>;
 }
+
+/** Every option `addStep` knows; anything else is a typo (`retry: 3`) and refused. */
+const STEP_OPTIONS: ReadonlySet<string> = new Set([
+  'name', 'params', 'inputs', 'outputs', 'after', 'retries', 'retryDelayMs', 'timeoutMs', 'when', 'cache', 'backend', 'transfer',
+] satisfies Array<keyof AddStepOptions<object>>);
 
 const BRAND = Symbol.for('weft.pipeline');
 
@@ -106,7 +114,9 @@ export class Pipeline {
   readonly #producers = new Map<string, string>();
 
   constructor(name: string) {
-    if (typeof name !== 'string' || name.trim() === '') throw new DuplicateStepError(`Expected a pipeline name (a non-empty string), got ${JSON.stringify(name)}`);
+    if (typeof name !== 'string' || name.trim() === '') {
+      throw new UsageError(`Expected a pipeline name (a non-empty string) in \`new Pipeline(name)\`, got ${describeValue(name)}`);
+    }
     this.name = name;
   }
 
@@ -126,8 +136,11 @@ export class Pipeline {
    */
   addStep<P extends object, R>(fn: (args: P, ctx: TaskContext) => R, options: AddStepOptions<P> = {}): StepHandle<Awaited<R>> {
     if (typeof fn !== 'function') {
-      throw new DuplicateStepError(`pipeline "${this.name}": expected a step function (from step() or a lambda), got ${typeof fn}`);
+      throw new UsageError(
+        `pipeline "${this.name}": expected a step function (from step() or a lambda) as addStep's first argument, got ${describeValue(fn)}`,
+      );
     }
+    checkStepOptions(this.name, options);
     const definition = stepDefinition(fn);
     const name = options.name ?? definition?.id ?? (fn.name || `step_${this.#steps.length}`);
     const existing = this.#byName.get(name);
@@ -204,6 +217,19 @@ export class Pipeline {
   async run(options: RunOptions = {}): Promise<PipelineResult> {
     const executor = options.executor ?? defaultExecutor(options);
     return executor.execute(this, options);
+  }
+}
+
+function checkStepOptions(pipeline: string, options: unknown): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new UsageError(`pipeline "${pipeline}": expected addStep's options to be an object, got ${describeValue(options)}`);
+  }
+  const unknown = Object.keys(options).filter((key) => !STEP_OPTIONS.has(key));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `pipeline "${pipeline}": unknown addStep option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `\`${k}\``).join(', ')}; ` +
+        `valid options are ${[...STEP_OPTIONS].map((k) => `\`${k}\``).join(', ')}`,
+    );
   }
 }
 

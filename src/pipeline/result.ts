@@ -5,6 +5,7 @@
 import type { BackendKind } from '../events.js';
 import type { NodeStatus, RunStatus } from '../graph/index.js';
 import { PipelineFailedError } from './errors.js';
+import { toJsonValue } from './json-value.js';
 import type { StepHandle } from './pipeline.js';
 
 /** One step's outcome. */
@@ -100,7 +101,11 @@ export class PipelineResult {
     );
   }
 
-  /** A JSON-friendly summary (errors as name, message and stack). */
+  /**
+   * A JSON-friendly summary: times as ISO strings (the run's and each step's), errors as name,
+   * message and stack, and outputs that `JSON.stringify` would lose (bigint, Map, Set, typed
+   * arrays, Date) converted as described in `toJsonValue`.
+   */
   toJSON(): Record<string, unknown> {
     return {
       pipeline: this.pipeline,
@@ -111,9 +116,12 @@ export class PipelineResult {
       durationMs: this.durationMs,
       steps: this.steps.map((s) => ({
         ...s,
+        ...('output' in s ? { output: toJsonValue(s.output) } : {}),
+        ...(s.startedAt !== undefined ? { startedAt: new Date(s.startedAt).toISOString() } : {}),
+        ...(s.endedAt !== undefined ? { endedAt: new Date(s.endedAt).toISOString() } : {}),
         error: s.error ? { name: s.error.name, message: s.error.message, stack: s.error.stack } : undefined,
       })),
-      outputs: this.outputs,
+      outputs: toJsonValue(this.outputs),
     };
   }
 }

@@ -1,115 +1,121 @@
 /**
  * Runs a pipeline on an engine: checks everything that can be checked before any step starts
- * (wiring, cycles, functions findable by workers, params sendable), then drives the DAG executor
- * whose node bodies are tasks on the one scheduler.
+ * (see `preflight.ts`), then drives the DAG executor whose node bodies are tasks on the engine's
+ * one scheduler. The engine is shared (an executor's, or the process-wide default), so this run's
+ * steps compete with other runs' for the same slots, in the pool of the caller's async context.
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { EventStream } from '../events.js';
-import type { BackendKind } from '../events.js';
-import { resolveConfig } from '../config/index.js';
 import { runGraph, type GraphRunResult, type NodeExecution } from '../graph/index.js';
-import { assertSendable, isLoadingUserModule, toFunctionRef, type FunctionRef } from '../runtime/index.js';
-import { Engine, type EngineOptions } from '../scheduler/engine.js';
+import { isLoadingUserModule } from '../runtime/index.js';
+import { JobScope, type Engine } from '../scheduler/engine.js';
 import { StepCache } from './cache.js';
 import { StepOutputError } from './errors.js';
 import type { Pipeline, PipelineStep } from './pipeline.js';
+import { preflight, type PreparedStep } from './preflight.js';
 import { PipelineResult, type StepResult } from './result.js';
 import type { RunOptions } from './run-options.js';
 import { stepDefinition } from './step.js';
 
-/** What an executor fixes about the engine; the rest comes from config. */
-export type ExecutorSpec = Pick<EngineOptions, 'slots' | 'backend'> & Partial<Pick<EngineOptions, 'mode' | 'pools'>>;
-
-interface PreparedStep {
-  step: PipelineStep;
-  label: string;
-  backend: BackendKind;
-  ref: FunctionRef;
-}
-
-export async function runPipeline(pipeline: Pipeline, options: RunOptions, spec: ExecutorSpec): Promise<PipelineResult> {
+/** Runs `pipeline` on `engine`. Rejects (before any step starts) when a check fails. */
+export async function runPipeline(pipeline: Pipeline, options: RunOptions, engine: Engine): Promise<PipelineResult> {
   const runId = options.runId ?? randomUUID();
   if (isLoadingUserModule()) return inertResult(pipeline, runId);
-  const config = options.config ?? resolveConfig();
-  const plan = pipeline.plan();
-  const prepared = new Map<string, PreparedStep>();
-  for (const { data: step } of plan.dag.nodes) {
-    const label = `step "${step.name}"`;
-    const backend = step.options.backend ?? spec.backend;
-    const ref = toFunctionRef(step.fn, label, backend);
-    if (backend !== 'async') assertSendable(step.params, { label, path: 'params' });
-    prepared.set(step.name, { step, label, backend, ref });
-  }
+  const config = options.config ?? engine.config;
+  const { plan, steps: prepared } = preflight(pipeline, { backend: engine.defaultBackend, pools: engine.pools });
   const events = options.events ?? new EventStream();
   const cache = new StepCache(options.cacheDir ?? resolve(config.get('weft.cache.dir')));
-  const maxOld = config.get('weft.worker.maxOldGenerationSizeMb');
-  const engineOptions: EngineOptions = {
-    slots: spec.slots,
-    backend: spec.backend,
-    mode: spec.mode ?? config.get('weft.scheduler.mode'),
-    pools: spec.pools ?? config.get('weft.scheduler.pools'),
-    maxFailures: config.get('weft.task.maxFailures'),
-    abortGraceMs: config.get('weft.worker.abortGraceMs'),
-    events,
-    ...(maxOld !== null ? { maxOldGenerationSizeMb: maxOld } : {}),
-  };
-  return Engine.with(engineOptions, async (engine) => {
-    await engine.backends.prepare(
-      [...prepared.values()].map((p) => ({ fn: p.ref, label: p.label, backend: p.backend })),
-      options.signal,
-    );
-    const jobId = engine.scheduler.newJobId();
-    const outputs = new Map<string, unknown>();
-    const graph = await runGraph(plan.dag, {
-      name: pipeline.name,
-      runId,
-      parallelism: spec.slots,
-      ...(options.failurePolicy ? { failurePolicy: options.failurePolicy } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      events,
-      reportsStart: true,
-      execute: async (node, ctx): Promise<NodeExecution> => {
-        const p = prepared.get(node.id)!;
-        const args: Record<string, unknown> = { ...p.step.params };
-        for (const [arg, output] of p.step.inputs) args[arg] = outputs.get(output);
-        const when = p.step.options.when;
-        if (when && !(await when(args))) return { skipped: { reason: 'its `when` condition was false' } };
-        let key: string | undefined;
-        if (p.step.options.cache) {
-          key = cache.key(String(p.step.fn), stepDefinition(p.step.fn)?.moduleUrl, args, p.label);
-          const hit = await cache.get(pipeline.name, p.step.name, key);
-          if (hit.hit) {
-            publish(p.step, hit.value, outputs);
-            return { value: hit.value, cached: true };
+  await engine.backends.prepare(
+    [...prepared.values()].map((p) => ({ fn: p.ref, label: p.label, backend: p.backend })),
+    options.signal,
+  );
+  const scope = new JobScope(engine, events);
+  try {
+    return await engine.run(async () => {
+      const jobId = scope.newJobId();
+      const outputs = new Map<string, unknown>();
+      const graph = await runGraph(plan.dag, {
+        name: pipeline.name,
+        runId,
+        parallelism: engine.slots,
+        ...(options.failurePolicy ? { failurePolicy: options.failurePolicy } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        events,
+        reportsStart: true,
+        execute: async (node, ctx): Promise<NodeExecution> => {
+          const p = prepared.get(node.id)!;
+          const args = argumentsOf(p, prepared, outputs);
+          const when = p.step.options.when;
+          if (when && !(await when(args))) return { skipped: { reason: 'its `when` condition was false' } };
+          let key: string | undefined;
+          if (p.step.options.cache) {
+            key = cache.key(String(p.step.fn), stepDefinition(p.step.fn)?.moduleUrl, args, p.label);
+            const hit = await cache.get(pipeline.name, p.step.name, key);
+            if (hit.hit) {
+              publish(p.step, hit.value, outputs);
+              return { value: hit.value, cached: true };
+            }
           }
-        }
-        const taskSet = engine.scheduler.createTaskSet({ name: p.step.name, jobId, stageId: p.step.index });
-        try {
-          const result = await engine.scheduler.submit(
-            taskSet,
-            {
-              fn: p.ref,
-              mode: 'call',
-              input: args,
-              label: p.label,
-              attempt: ctx.attempt,
-              backend: p.backend,
-              ...(p.step.options.transfer ? { transfer: true } : {}),
-            },
-            // Step retries are the DAG executor's: one attempt per submission here.
-            { signal: ctx.signal, maxFailures: 1, onStart: (slot) => ctx.started({ backend: p.backend, slot }) },
-          );
-          publish(p.step, result.value, outputs);
-          if (key !== undefined) await cache.set(pipeline.name, p.step.name, key, result.value);
-          return { value: result.value, backend: result.backend, slot: result.slot, startedAt: result.startedAt, endedAt: result.endedAt };
-        } finally {
-          taskSet.close();
-        }
-      },
-    });
-    return toPipelineResult(pipeline, graph, outputs);
-  });
+          const taskSet = engine.scheduler.createTaskSet({ name: p.step.name, jobId, stageId: p.step.index });
+          try {
+            const result = await engine.scheduler.submit(
+              taskSet,
+              {
+                fn: p.ref,
+                mode: 'call',
+                input: args,
+                label: p.label,
+                attempt: ctx.attempt,
+                backend: p.backend,
+                ...(transferable(p) ? { transfer: true } : {}),
+              },
+              // Step retries are the DAG executor's: one attempt per submission here.
+              { signal: ctx.signal, maxFailures: 1, onStart: (slot) => ctx.started({ backend: p.backend, slot }) },
+            );
+            publish(p.step, result.value, outputs);
+            if (key !== undefined) await cache.set(pipeline.name, p.step.name, key, result.value);
+            return { value: result.value, backend: result.backend, slot: result.slot, startedAt: result.startedAt, endedAt: result.endedAt };
+          } finally {
+            taskSet.close();
+          }
+        },
+      });
+      return toPipelineResult(pipeline, graph, outputs);
+    }, scope);
+  } finally {
+    scope.close();
+  }
+}
+
+/** True when the step's arguments may be moved to its worker rather than copied. */
+function transferable(p: PreparedStep): boolean {
+  return p.step.options.transfer === true && p.backend !== 'async';
+}
+
+/**
+ * A step's argument object: its params merged with its inputs. With `transfer`, whatever would be
+ * moved must not be needed again: the pipeline's own params are cloned (a re-run needs them), and
+ * an upstream output is moved only when this step is its only consumer and will not be retried;
+ * otherwise it is copied too.
+ */
+function argumentsOf(p: PreparedStep, prepared: ReadonlyMap<string, PreparedStep>, outputs: ReadonlyMap<string, unknown>): Record<string, unknown> {
+  const moving = transferable(p);
+  const args: Record<string, unknown> = moving ? structuredClone({ ...p.step.params }) : { ...p.step.params };
+  const retries = (p.step.options.retries ?? 0) > 0;
+  for (const [arg, output] of p.step.inputs) {
+    const value = outputs.get(output);
+    const producer = prepared.get(producerOf(output, prepared) ?? '');
+    const sole = producer !== undefined && producer.consumers === 1 && !retries;
+    args[arg] = moving && !sole ? structuredClone(value) : value;
+  }
+  return args;
+}
+
+function producerOf(output: string, prepared: ReadonlyMap<string, PreparedStep>): string | undefined {
+  if (prepared.has(output)) return output;
+  for (const p of prepared.values()) if (p.step.outputs.includes(output)) return p.step.name;
+  return undefined;
 }
 
 /** Publishes a step's return value under its name and its declared outputs. */

@@ -20,12 +20,16 @@ describe('pools and job groups reach pipeline steps', () => {
     expect([...pools]).toEqual(['etl']);
   });
 
-  it('refuses an unknown pool, listing the defined ones', async () => {
+  it('refuses an unknown pool when the run starts, before any step, listing the defined ones', async () => {
     const p = new Pipeline('unknown_pool');
     p.addStep(double, { name: 'd', params: { x: 2 } });
-    const result = await withPool('etl2', () => p.run({ executor: new ParallelExecutor({ maxWorkers: 1, backend: 'async' }), cacheDir }));
-    expect(result.step('d').error).toBeInstanceOf(UnknownPoolError);
-    expect(result.step('d').error?.message).toMatch(/"default".*"etl2".*weft\.scheduler\.pools/s);
+    const events = new EventStream();
+    const started: string[] = [];
+    events.on('node.started', (e) => started.push(e.node));
+    const error = await withPool('etl2', () => p.run({ executor: new ParallelExecutor({ maxWorkers: 1, backend: 'async' }), cacheDir, events })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnknownPoolError);
+    expect((error as Error).message).toMatch(/"default".*"etl2".*weft\.scheduler\.pools/s);
+    expect(started).toEqual([]);
   });
 
   it('cancelJobGroup stops exactly that group’s run; another run finishes', async () => {

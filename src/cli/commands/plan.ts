@@ -25,7 +25,7 @@ Examples:
   $ weft run examples/basic.ts && weft plan examples/basic.ts   # predictions from the last run's durations`,
     )
     .action(async (file: string, flags: { json?: boolean }) => {
-      const { pipeline } = await loadPipeline(file);
+      const { pipeline } = await loadPipeline(file, 'plan');
       const last = await loadLastRun(process.cwd(), pipeline.name);
       io.stdout.write(flags.json ? `${JSON.stringify(planData(pipeline, last), null, 2)}\n` : describePlan(pipeline, last));
     });

@@ -3,16 +3,17 @@
  * exit codes a script can rely on: 0 ok, 1 failed, 2 usage or bad input, 130 interrupted.
  */
 import type { Command } from 'commander';
-import { resolveConfig } from '../../config/index.js';
+import { formatSource, resolveConfig, type ResolvedConfig } from '../../config/index.js';
+import { CancelledError } from '../../errors.js';
 import { EventStream } from '../../events.js';
-import { ParallelExecutor, type PipelineResult } from '../../pipeline/index.js';
+import { ParallelExecutor, preflight, type Pipeline, type PipelineExecutor, type PipelineResult } from '../../pipeline/index.js';
 import { loadPipeline } from '../load-pipeline.js';
 import { saveLastRun } from '../last-run.js';
 import { formatDuration, showProgress } from '../progress.js';
 import { formatTable } from '../table.js';
-import { collectConf, configFromFlags, type CommonFlags } from '../flags.js';
+import { collectConf, configFromFlags, replacesExecutor, type CommonFlags } from '../flags.js';
 import { describePlan } from './plan.js';
-import { ExitCode, type CommandIO } from '../io.js';
+import { ExitCode, isBadInput, type CommandIO } from '../io.js';
 
 interface RunFlags extends CommonFlags {
   dryRun?: boolean;
@@ -30,7 +31,7 @@ export function registerRun(program: Command, io: CommandIO): void {
     .option('-b, --backend <backend>', 'where steps run: async | thread | process')
     .option('-c, --conf <key=value>', 'set a setting (repeatable)', collectConf, [])
     .option('--keep-going', 'on a failure, keep running steps that do not depend on it')
-    .option('--dry-run', 'check and plan the run, run nothing')
+    .option('--dry-run', 'run every check and show the plan, run nothing (exit 2 when a check fails)')
     .option('--json', 'print the result as JSON on stdout')
     .option('--no-progress', 'do not show progress')
     .addHelpText(
@@ -41,6 +42,11 @@ Examples:
   $ weft run examples/batch.ts -j 4 --backend process
   $ weft run pipeline.ts --conf weft.scheduler.mode=FAIR --json > result.json
 
+Executor: a module that exports \`executor\` runs on it, unless -j, --backend, or
+--conf weft.execution.executor.parallelism=… / --conf weft.execution.backend=… is given;
+then a ParallelExecutor with those settings replaces it. Other --conf keys (e.g.
+weft.task.maxFailures) apply without replacing the module's executor.
+
 Exit codes: 0 succeeded, 1 failed, 2 usage or bad input, 130 interrupted (Ctrl-C).
 First Ctrl-C: stop starting steps, stop running ones, report. Second Ctrl-C: exit at once.`,
     )
@@ -49,14 +55,56 @@ First Ctrl-C: stop starting steps, stop running ones, report. Second Ctrl-C: exi
     });
 }
 
-async function runCommand(file: string, flags: RunFlags, io: CommandIO): Promise<number> {
-  const cliConf = configFromFlags(flags);
-  const config = resolveConfig({ cwd: process.cwd(), cli: cliConf });
-  const { pipeline, executor: moduleExecutor } = await loadPipeline(file);
-  if (flags.dryRun) {
-    io.stdout.write(describePlan(pipeline, undefined, config.get('weft.execution.executor.parallelism')));
-    return ExitCode.Ok;
+/** The executor a run uses, with the `-j` it stands for and where that value came from. */
+interface ChosenExecutor {
+  executor: PipelineExecutor;
+  jobs: number;
+  jobsFrom: string;
+  /** True when this command built the executor (and so must close it). */
+  owned: boolean;
+}
+
+function chooseExecutor(moduleExecutor: PipelineExecutor | undefined, flags: RunFlags, config: ResolvedConfig): ChosenExecutor {
+  if (moduleExecutor && !replacesExecutor(flags)) {
+    const jobs = (moduleExecutor as { maxWorkers?: unknown }).maxWorkers;
+    return { executor: moduleExecutor, jobs: typeof jobs === 'number' ? jobs : NaN, jobsFrom: "the module's `executor` export", owned: false };
   }
+  const jobs = config.get('weft.execution.executor.parallelism');
+  const executor = new ParallelExecutor({ maxWorkers: jobs, backend: config.get('weft.execution.backend'), config });
+  const jobsFrom = flags.jobs !== undefined ? `-j ${flags.jobs}` : formatSource(config.source('weft.execution.executor.parallelism'));
+  return { executor, jobs, jobsFrom, owned: true };
+}
+
+async function runCommand(file: string, flags: RunFlags, io: CommandIO): Promise<number> {
+  const config = resolveConfig({ cwd: process.cwd(), cli: configFromFlags(flags) });
+  const { pipeline, executor: moduleExecutor } = await loadPipeline(file, 'run');
+  const chosen = chooseExecutor(moduleExecutor, flags, config);
+  try {
+    if (flags.dryRun) return dryRun(pipeline, chosen, config, io);
+    return await execute(pipeline, chosen, config, flags, io);
+  } finally {
+    if (chosen.owned) await chosen.executor.close?.();
+  }
+}
+
+/** Every check a run makes before work starts, then the plan; nothing runs, no worker starts. */
+function dryRun(pipeline: Pipeline, chosen: ChosenExecutor, config: ResolvedConfig, io: CommandIO): number {
+  const executor = chosen.executor as { backend?: unknown; pools?: unknown };
+  const backend = executor.backend === 'async' || executor.backend === 'thread' || executor.backend === 'process' ? executor.backend : config.get('weft.execution.backend');
+  const pools = (typeof executor.pools === 'object' && executor.pools !== null ? executor.pools : undefined) ?? config.get('weft.scheduler.pools');
+  try {
+    preflight(pipeline, { backend, pools: ['default', ...Object.keys(pools)] });
+  } catch (error) {
+    io.stderr.write(`weft: dry run of ${pipeline.name} failed a check: ${(error as Error).message}\n`);
+    return isBadInput(error) ? ExitCode.Usage : ExitCode.Failed;
+  }
+  const jobs = Number.isNaN(chosen.jobs) ? undefined : chosen.jobs;
+  io.stdout.write(describePlan(pipeline, undefined, jobs));
+  io.stdout.write(`-j ${jobs ?? '(set by the executor)'} from ${chosen.jobsFrom}; backend ${backend}\nall checks passed: wiring, cycles, step functions, params, pool\n`);
+  return ExitCode.Ok;
+}
+
+async function execute(pipeline: Pipeline, chosen: ChosenExecutor, config: ResolvedConfig, flags: RunFlags, io: CommandIO): Promise<number> {
   const events = new EventStream();
   const controller = new AbortController();
   let interrupts = 0;
@@ -64,26 +112,26 @@ async function runCommand(file: string, flags: RunFlags, io: CommandIO): Promise
     interrupts++;
     if (interrupts > 1) process.exit(ExitCode.Interrupted);
     io.stderr.write('\nweft: interrupted — stopping running steps (Ctrl-C again to exit at once)\n');
-    controller.abort();
+    controller.abort(new CancelledError('interrupted by Ctrl-C'));
   };
   process.on('SIGINT', onSigint);
   const stopProgress = flags.progress === false ? () => undefined : showProgress(events, io.stderr);
   let result: PipelineResult;
   try {
     result = await pipeline.run({
-      // A module's own executor is its default; -j, --backend and --conf on the command line win.
-      executor:
-        moduleExecutor && cliConf.length === 0
-          ? moduleExecutor
-          : new ParallelExecutor({
-              maxWorkers: config.get('weft.execution.executor.parallelism'),
-              backend: config.get('weft.execution.backend'),
-            }),
+      executor: chosen.executor,
       config,
       events,
       signal: controller.signal,
       ...(flags.keepGoing ? { failurePolicy: 'keep-going' as const } : {}),
     });
+  } catch (error) {
+    // Interrupted before any step started (e.g. while workers start): nothing ran, nothing to report.
+    if (interrupts > 0) {
+      io.stderr.write(`weft: interrupted before ${pipeline.name} started; nothing ran\n`);
+      return ExitCode.Interrupted;
+    }
+    throw error;
   } finally {
     stopProgress();
     process.off('SIGINT', onSigint);
@@ -108,4 +156,3 @@ function summary(result: PipelineResult): string {
   ]);
   return `\n${formatTable(['step', 'status', 'time', 'attempts', 'slot', 'note'], rows)}\n${result.pipeline} ${result.status} in ${formatDuration(result.durationMs)}\n`;
 }
-
