@@ -11,7 +11,7 @@ import { resolveConfig, type ResolvedConfig } from '../config/index.js';
 import { UsageError, describeValue } from '../errors.js';
 import type { BackendKind, EventStream } from '../events.js';
 import { assertSendable, toFunctionRef, type FunctionRef } from '../runtime/index.js';
-import { Engine } from '../scheduler/engine.js';
+import { Engine, defaultEngine } from '../scheduler/engine.js';
 import { Dataset } from './dataset.js';
 import { runJob, type Action, type JobStats } from './exec/job-runner.js';
 import { TASK_FUNCTION_REF } from './exec/run-task.js';
@@ -61,6 +61,8 @@ export class ExecutionEnvironment {
   #maxParallelism: number | undefined;
   readonly #slots: number;
   readonly #events: EventStream | undefined;
+  /** True when the environment was created with its own slots, backend, config or events. */
+  readonly #ownEngine: boolean;
   #engine: Engine | undefined;
   #nextNodeId = 0;
   /** Counters of the jobs this environment ran, newest last. */
@@ -71,6 +73,7 @@ export class ExecutionEnvironment {
     this.backend = options.backend ?? this.config.get('weft.execution.backend');
     this.#slots = options.slots ?? this.config.get('weft.execution.executor.parallelism');
     this.#events = options.events;
+    this.#ownEngine = options.slots !== undefined || options.backend !== undefined || options.config !== undefined || options.events !== undefined;
     if (options.parallelism !== undefined) this.setParallelism(options.parallelism);
     if (options.maxParallelism !== undefined) this.setMaxParallelism(options.maxParallelism);
   }
@@ -170,7 +173,7 @@ export class ExecutionEnvironment {
     return explainPlan(this.#plan(node), 'count()');
   }
 
-  /** Stops this environment's workers. Running jobs are cancelled. */
+  /** Stops this environment's own workers (an environment with default settings shares the process-wide engine, which stays). */
   async close(): Promise<void> {
     const engine = this.#engine;
     this.#engine = undefined;
@@ -219,18 +222,12 @@ export class ExecutionEnvironment {
   #engineForJob(): Engine {
     const current = Engine.current();
     if (current) return current;
-    this.#engine ??= new Engine({
+    // Like one SparkContext per application: environments with default settings share the process-wide engine.
+    if (!this.#ownEngine) return defaultEngine();
+    this.#engine ??= Engine.fromConfig(this.config, {
       slots: this.#slots,
       backend: this.backend,
-      mode: this.config.get('weft.scheduler.mode'),
-      pools: this.config.get('weft.scheduler.pools'),
-      maxFailures: this.config.get('weft.task.maxFailures'),
-      abortGraceMs: this.config.get('weft.worker.abortGraceMs'),
       ...(this.#events ? { events: this.#events } : {}),
-      ...(() => {
-        const mb = this.config.get('weft.worker.maxOldGenerationSizeMb');
-        return mb === null ? {} : { maxOldGenerationSizeMb: mb };
-      })(),
     });
     return this.#engine;
   }
