@@ -4,6 +4,8 @@ import { parseParallelism } from '../config/index.js';
 export interface CommonFlags {
   jobs?: string;
   backend?: string;
+  /** `-p`: default parallelism of dataflow operators (`weft.parallelism.default`). */
+  parallelism?: string;
   conf?: string[];
 }
 
@@ -17,6 +19,7 @@ export function configFromFlags(flags: CommonFlags): string[] {
   const out = [...(flags.conf ?? [])];
   if (flags.jobs !== undefined) out.push(`weft.execution.executor.parallelism=${parseParallelism(flags.jobs, '-j')}`);
   if (flags.backend !== undefined) out.push(`weft.execution.backend=${flags.backend}`);
+  if (flags.parallelism !== undefined) out.push(`weft.parallelism.default=${parseParallelism(flags.parallelism, '-p')}`);
   return out;
 }
 

@@ -23,7 +23,48 @@ export interface LoadedPipeline {
  * Imports `file` and returns its pipeline, or throws a `UsageError` saying what the module exports instead.
  * `verb` names what the command wanted to do with it (`run`, `plan`), for messages.
  */
+/** A dataflow job module: its default export (or `main`) is an async function that runs its actions. */
+export interface LoadedJob {
+  main: () => unknown;
+  path: string;
+}
+
+/** Imports `file`: a pipeline module, or a job module exporting `main` / a default function. */
+export async function loadModule(file: string, verb = 'load'): Promise<({ kind: 'pipeline' } & LoadedPipeline) | ({ kind: 'job' } & LoadedJob)> {
+  const { mod, path } = await importModule(file, verb);
+  const pipeline = pipelineOf(mod, path);
+  if (pipeline) return { kind: 'pipeline', ...pipeline };
+  for (const candidate of [mod.main, mod.default]) {
+    if (typeof candidate === 'function') return { kind: 'job', main: candidate as () => unknown, path };
+  }
+  throw notRunnable(file, mod);
+}
+
+/** Imports `file` and returns its pipeline, or throws a `UsageError` saying what the module exports instead. */
 export async function loadPipeline(file: string, verb = 'load'): Promise<LoadedPipeline> {
+  const { mod, path } = await importModule(file, verb);
+  const found = pipelineOf(mod, path);
+  if (found) return found;
+  throw notRunnable(file, mod);
+}
+
+function pipelineOf(mod: Record<string, unknown>, path: string): LoadedPipeline | undefined {
+  const executor = isExecutor(mod.executor) ? mod.executor : undefined;
+  for (const candidate of [mod.default, mod.pipeline]) {
+    if (Pipeline.isPipeline(candidate)) return { pipeline: candidate, executor, path };
+  }
+  return undefined;
+}
+
+function notRunnable(file: string, mod: Record<string, unknown>): UsageError {
+  const exported = Object.keys(mod);
+  return new UsageError(
+    `${file} does not export a pipeline or a job: expected \`export default pipeline\`, \`export const pipeline = new Pipeline(…)\`, ` +
+      `or an async \`main\` / default function that runs dataflow actions; it exports ${exported.length ? exported.map((e) => `\`${e}\``).join(', ') : 'nothing'}`,
+  );
+}
+
+async function importModule(file: string, verb: string): Promise<{ mod: Record<string, unknown>; path: string }> {
   const path = resolve(file);
   if (!existsSync(path)) throw new UsageError(`Cannot ${verb} ${file}: no such file (looked at ${path})`);
   let mod: Record<string, unknown>;
@@ -37,15 +78,7 @@ export async function loadPipeline(file: string, verb = 'load'): Promise<LoadedP
     const at = userFrame(error, path);
     throw new UsageError(`Cannot ${verb} ${file}: it threw while loading${at ? ` at ${at}` : ''}: ${message}${hint}`, { cause: error });
   }
-  const executor = isExecutor(mod.executor) ? mod.executor : undefined;
-  for (const candidate of [mod.default, mod.pipeline]) {
-    if (Pipeline.isPipeline(candidate)) return { pipeline: candidate, executor, path };
-  }
-  const exported = Object.keys(mod);
-  throw new UsageError(
-    `${file} does not export a pipeline: expected \`export default pipeline\` or \`export const pipeline = new Pipeline(…)\`; ` +
-      `it exports ${exported.length ? exported.map((e) => `\`${e}\``).join(', ') : 'nothing'}`,
-  );
+  return { mod, path };
 }
 
 /** weft's own files (`src/` or `dist/`): never the user's frame. */

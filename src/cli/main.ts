@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerConfig } from './commands/config.js';
+import { registerExplain } from './commands/explain.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRun } from './commands/run.js';
 import { ExitCode, isBadInput, type CommandIO } from './io.js';
@@ -19,6 +20,7 @@ export async function main(argv: readonly string[], io: CommandIO = { stdout: pr
   registerRun(program, io);
   registerPlan(program, io);
   registerConfig(program, io);
+  registerExplain(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return io.exitCode;

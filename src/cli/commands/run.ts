@@ -3,11 +3,12 @@
  * exit codes a script can rely on: 0 ok, 1 failed, 2 usage or bad input, 130 interrupted.
  */
 import type { Command } from 'commander';
-import { formatSource, resolveConfig, type ResolvedConfig } from '../../config/index.js';
+import { formatSource, resolveConfig, setProcessCliConfig, type ResolvedConfig } from '../../config/index.js';
+import { setExplainMode } from '../../dataflow/index.js';
 import { CancelledError } from '../../errors.js';
 import { EventStream } from '../../events.js';
-import { ParallelExecutor, preflight, type Pipeline, type PipelineExecutor, type PipelineResult } from '../../pipeline/index.js';
-import { loadPipeline } from '../load-pipeline.js';
+import { ParallelExecutor, defaultEngine, preflight, type Pipeline, type PipelineExecutor, type PipelineResult } from '../../pipeline/index.js';
+import { loadModule } from '../load-pipeline.js';
 import { saveLastRun } from '../last-run.js';
 import { formatDuration, showProgress } from '../progress.js';
 import { formatTable } from '../table.js';
@@ -29,6 +30,7 @@ export function registerRun(program: Command, io: CommandIO): void {
     .argument('<file>', 'a .ts or .js module')
     .option('-j, --jobs <n>', 'steps at once: a number or a percentage of the cores, e.g. 4 or 50%')
     .option('-b, --backend <backend>', 'where steps run: async | thread | process')
+    .option('-p, --parallelism <n>', 'default parallelism of dataflow operators (weft.parallelism.default), e.g. 4 or 50%')
     .option('-c, --conf <key=value>', 'set a setting (repeatable)', collectConf, [])
     .option('--keep-going', 'on a failure, keep running steps that do not depend on it')
     .option('--dry-run', 'run every check and show the plan, run nothing (exit 2 when a check fails)')
@@ -76,14 +78,48 @@ function chooseExecutor(moduleExecutor: PipelineExecutor | undefined, flags: Run
 }
 
 async function runCommand(file: string, flags: RunFlags, io: CommandIO): Promise<number> {
-  const config = resolveConfig({ cwd: process.cwd(), cli: configFromFlags(flags) });
-  const { pipeline, executor: moduleExecutor } = await loadPipeline(file, 'run');
+  const cli = configFromFlags(flags);
+  // Everything the module resolves (an ExecutionEnvironment, a pipeline) sees the command line too.
+  setProcessCliConfig(cli);
+  const config = resolveConfig({ cwd: process.cwd(), cli });
+  const loaded = await loadModule(file, 'run');
+  if (loaded.kind === 'job') return runJobModule(loaded.main, flags, io);
+  const { pipeline, executor: moduleExecutor } = loaded;
   const chosen = chooseExecutor(moduleExecutor, flags, config);
   try {
     if (flags.dryRun) return dryRun(pipeline, chosen, config, io);
     return await execute(pipeline, chosen, config, flags, io);
   } finally {
     if (chosen.owned) await chosen.executor.close?.();
+  }
+}
+
+/**
+ * Runs a dataflow job module's `main`. `--dry-run` prints the plan of each action instead (as
+ * `weft explain`). Ctrl-C stops the workers and exits 130.
+ */
+async function runJobModule(main: () => unknown, flags: RunFlags, io: CommandIO): Promise<number> {
+  if (flags.dryRun) {
+    setExplainMode((text) => io.stdout.write(text));
+    try {
+      await main();
+    } finally {
+      setExplainMode(undefined);
+    }
+    return ExitCode.Ok;
+  }
+  const onSigint = (): void => {
+    io.stderr.write('\nweft: interrupted — stopping the workers\n');
+    void defaultEngine()
+      .close()
+      .finally(() => process.exit(ExitCode.Interrupted));
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    await main();
+    return ExitCode.Ok;
+  } finally {
+    process.off('SIGINT', onSigint);
   }
 }
 
