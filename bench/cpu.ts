@@ -2,8 +2,8 @@
  * (b) 40 CPU-bound ~50 ms pure-JS tasks on 2 cores: how close weft gets to a perfect 2× speedup.
  *
  * Baseline: the 40 tasks one after another in the main thread. weft: a `Pipeline` of 40 independent
- * steps on `ParallelExecutor({ maxWorkers: 2, backend: 'thread' })`, pool start-up included (each
- * run starts its workers: that is part of what a user waits for). Peer: piscina with 2 warm threads
+ * steps on a long-lived `ParallelExecutor({ maxWorkers: 2, backend: 'thread' })` (warm, like the
+ * peer), plus a fresh executor per run for reference (start-up included). Peer: piscina with 2 warm threads
  * running the same kernel. The kernel is calibrated to ~50 ms in this process before measuring.
  *
  * Run alone: npm run build && node --import tsx bench/cpu.ts
@@ -36,16 +36,29 @@ const pool = new Piscina<number, number>({
   idleTimeout: 60_000,
 });
 
+/** One executor reused by every round: its workers start in the warm-up round, as piscina's do. */
+const executor = new ParallelExecutor({ maxWorkers: WORKERS, backend: 'thread' });
+
 /** Each strategy's one round. They are interleaved round by round, so a burst of load elsewhere on this shared machine hits all of them alike. */
 const strategies = {
   sequential: () => {
     for (let i = 0; i < TASKS; i++) burn(iterations);
     return Promise.resolve();
   },
-  /** A `Pipeline` on a fresh `ParallelExecutor`: each run starts its workers. */
+  /** A `Pipeline` on a long-lived `ParallelExecutor` (warm, like the piscina peer). */
   weft: async () => {
-    const result = await pipeline.run({ executor: new ParallelExecutor({ maxWorkers: WORKERS, backend: 'thread' }) });
+    const result = await pipeline.run({ executor });
     result.assertSucceeded();
+  },
+  /** A `Pipeline` on a fresh `ParallelExecutor`: each run starts its workers (reference). */
+  cold: async () => {
+    const fresh = new ParallelExecutor({ maxWorkers: WORKERS, backend: 'thread' });
+    try {
+      const result = await pipeline.run({ executor: fresh });
+      result.assertSucceeded();
+    } finally {
+      await fresh.close();
+    }
   },
   /** The same tasks through a warm thread backend and the scheduler: weft's steady state, start-up excluded. */
   warm: () => Promise.all(Array.from({ length: TASKS }, () => scheduler.submit(set, { fn, mode: 'call', input: { iterations }, label: 'bench_cpu' }))),
@@ -64,12 +77,14 @@ try {
   }
 } finally {
   set.close();
+  await executor.close();
   await scheduler.close();
   await pool.destroy();
 }
 const sequentialMs = median(figures.sequential);
 const weftMs = median(figures.weft);
 const warmMs = median(figures.warm);
+const coldMs = median(figures.cold);
 const piscinaMs = median(figures.piscina);
 
 const row = (name: string, ms: number): string[] => {
@@ -81,7 +96,8 @@ printTable(
   ['strategy', 'wall', 'speedup', 'efficiency'],
   [
     row('sequential, main thread (baseline)', sequentialMs),
-    row('weft Pipeline, ParallelExecutor thread (incl. start-up)', weftMs),
+    row('weft Pipeline, ParallelExecutor thread, warm executor', weftMs),
+    row('weft Pipeline, fresh ParallelExecutor (incl. worker start-up, reference)', coldMs),
     row('weft thread backend via TaskScheduler, warm (reference)', warmMs),
     row('piscina, 2 warm threads (peer)', piscinaMs),
   ],
