@@ -150,7 +150,7 @@ function aggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, keySpec: 
   // cannot hands the state to the generic aggregator for the rest of the task.
   let typed =
     keySpec.kind === 'field' && typeof keySpec.field === 'string' && typedAggregationApplies(spec.aggs)
-      ? new TypedPartialAggregator(spec.aggs, keySpec.field, spec.name, spec.style === 'record')
+      ? new TypedPartialAggregator(spec.aggs, keySpec.field, spec.name)
       : undefined;
   let generic: Aggregator | undefined;
   const toGeneric = (): Aggregator => {

@@ -39,14 +39,11 @@ export class TypedPartialAggregator {
   /** Per aggregation: rows folded per slot (avg's count; min/max: 0 means not seen). */
   #counts: Float64Array[];
   #capacity = 1024;
-  readonly #keepFirst: boolean;
 
-  /** @param keepFirst - keep each key's first record (Flink-style `keyBy().sum()` outputs it). */
-  constructor(aggs: readonly AggDef[], field: string, name: string, keepFirst: boolean) {
+  constructor(aggs: readonly AggDef[], field: string, name: string) {
     this.#aggs = aggs;
     this.#field = field;
     this.#name = name;
-    this.#keepFirst = keepFirst;
     this.#values = aggs.map(() => new Float64Array(this.#capacity));
     this.#counts = aggs.map(() => new Float64Array(this.#capacity));
   }
@@ -110,7 +107,8 @@ export class TypedPartialAggregator {
     slot = this.#keys.length;
     this.#slots.set(groupKey, slot);
     this.#keys.push(key);
-    this.#firsts.push(this.#keepFirst ? rowAt(batch, row) : null);
+    // Each key's first record, as the generic entries carry it (Flink-style `keyBy().sum()` outputs it).
+    this.#firsts.push(rowAt(batch, row));
     if (slot >= this.#capacity) this.#grow();
     return slot;
   }
