@@ -121,7 +121,7 @@ describe('typed hash exchange', () => {
     const result = await out.result();
     if (result.kind !== 'partitions') throw new Error(`expected partitions, got ${result.kind}`);
     return {
-      rows: result.partitions.map((batches) => batches.flatMap((b) => (isValueBatch(b) ? [...(b.columns[0] as { values: unknown[] }).values] : rowsOf(b)))),
+      rows: result.partitions.map((batches) => batches.flatMap((b) => (isValueBatch(b) ? [...(b.columns[0] as { values: readonly unknown[] }).values] : rowsOf(b)))),
       typed: result.partitions.flat().filter((b) => !isValueBatch(b)).length,
     };
   };
