@@ -11,6 +11,7 @@ import { UsageError } from '../../errors.js';
 import type { TaskContext, UserFunction } from '../../runtime/index.js';
 import { isValueBatch, rowsOf, type Batch } from '../batch/index.js';
 import { Aggregator, type AggEntry } from './aggregate.js';
+import { TypedPartialAggregator, typedAggregationApplies } from './typed-aggregate.js';
 import { compareKeys, compileKey, groupKey, type KeyFn } from './keys.js';
 import type { FnSpec, KeySpec, OpSpec } from './task-spec.js';
 
@@ -36,6 +37,8 @@ export interface Chain {
 
 interface Operator {
   push(records: unknown[]): Pushed;
+  /** A typed batch, for operators with a columnar fast path; others get its rows through `push`. */
+  pushBatch?(batch: Batch): Pushed;
   /** Flushes held-back records downstream, then closes the next operator. */
   close(): Pushed;
 }
@@ -66,6 +69,7 @@ export function buildChain(ops: readonly OpSpec[], fns: ReadonlyMap<FnSpec, User
     push: (records) => head.push(records),
     pushBatch: (batch) => {
       if (ops.length === 0) return sink.pushBatch(batch);
+      if (head.pushBatch !== undefined && !isValueBatch(batch)) return head.pushBatch(batch);
       return head.push(isValueBatch(batch) ? ((batch.columns[0] as unknown as { values: unknown[] }).values) : rowsOf(batch));
     },
     close: () => head.close(),
@@ -114,7 +118,7 @@ function createOperator(spec: OpSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ct
       };
     }
     case 'aggregate':
-      return aggregateOperator(spec, keyFn(spec.key, fns, ctx), next);
+      return aggregateOperator(spec, spec.key, keyFn(spec.key, fns, ctx), next);
     case 'reduce':
       return reduceOperator(spec, keyFn(spec.key, fns, ctx), fns.get(spec.fn) as Call, fnContext(spec.fn, ctx), next);
     case 'distinct': {
@@ -146,19 +150,40 @@ function createOperator(spec: OpSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ct
   }
 }
 
-function aggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, key: KeyFn, next: Operator): Operator {
-  const aggregator = new Aggregator(spec.aggs, spec.name);
+function aggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, keySpec: KeySpec, key: KeyFn, next: Operator): Operator {
   const keyName = spec.keyName;
+  const close = (entries: unknown[]): Pushed => after(next.push(entries), () => next.close());
+  if (spec.phase === 'final') {
+    const aggregator = new Aggregator(spec.aggs, spec.name);
+    return {
+      push: (records) => {
+        for (const e of records) aggregator.addEntry(e as AggEntry);
+      },
+      close: () => close(aggregator.results(spec.style, keyName)),
+    };
+  }
+  // Partial phase: typed batches fold column-wise while they can; the first batch or record that
+  // cannot hands the state to the generic aggregator for the rest of the task.
+  let typed =
+    keySpec.kind === 'field' && typeof keySpec.field === 'string' && typedAggregationApplies(spec.aggs)
+      ? new TypedPartialAggregator(spec.aggs, keySpec.field, spec.name)
+      : undefined;
+  let generic: Aggregator | undefined;
+  const toGeneric = (): Aggregator => {
+    generic ??= typed?.toAggregator() ?? new Aggregator(spec.aggs, spec.name);
+    typed = undefined;
+    return generic;
+  };
+  const push = (records: unknown[]): void => {
+    const aggregator = toGeneric();
+    for (const r of records) aggregator.addRecord(r, key(r));
+  };
   return {
-    push:
-      spec.phase === 'partial'
-        ? (records) => {
-            for (const r of records) aggregator.addRecord(r, key(r));
-          }
-        : (records) => {
-            for (const e of records) aggregator.addEntry(e as AggEntry);
-          },
-    close: () => after(next.push(spec.phase === 'partial' ? aggregator.entries() : aggregator.results(spec.style, keyName)), () => next.close()),
+    push,
+    pushBatch: (batch) => {
+      if (typed === undefined || !typed.addBatch(batch)) push(rowsOf(batch));
+    },
+    close: () => close(typed !== undefined ? typed.entries() : toGeneric().entries()),
   };
 }
 

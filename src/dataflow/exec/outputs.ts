@@ -8,6 +8,7 @@ import { isValueBatch, rowsOf, valueBatch, type Batch } from '../batch/index.js'
 import { operatorIndexForKey } from '../key-groups.js';
 import { writePart } from '../sinks/index.js';
 import { compareKeys, compileKey } from './keys.js';
+import { hashTargets, splitByTargets } from './typed-partition.js';
 import type { FnSpec, TaskResultData, TaskSpec, TaskStats } from './task-spec.js';
 
 /** What the chain's last operator writes into. */
@@ -81,26 +82,45 @@ export function createOutput(spec: TaskSpec, fns: ReadonlyMap<FnSpec, UserFuncti
         result: () => Promise.resolve({ kind: 'sample', keys: sample, stats }),
       };
     }
-    default: {
-      const parts = partitioner(spec, fns, ctx);
-      const partitions: unknown[][] = Array.from({ length: parts.count }, () => []);
-      let rows = 0;
-      const add = (records: unknown[]): void => {
-        rows += records.length;
-        for (const r of records) partitions[parts.of(r)]!.push(r);
-      };
-      return {
-        push: add,
-        pushBatch: (batch) => add(recordsOf(batch)),
-        result: () =>
-          Promise.resolve({
-            kind: 'partitions',
-            partitions: partitions.map((records) => (records.length === 0 ? [] : [valueBatch(records)])),
-            stats: { ...stats, rowsOut: rows },
-          }),
-      };
-    }
+    default:
+      return partitionedOutput(spec, fns, ctx, stats);
   }
+}
+
+/**
+ * Partitions for the next stage. Records collect into a value batch per partition; a typed batch
+ * under a hash exchange keyed by a field is split column-wise instead (see typed-partition.ts).
+ * Each partition's batches keep the order their rows arrived in.
+ */
+function partitionedOutput(spec: TaskSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ctx: TaskContext, stats: TaskStats): TaskOutputSink {
+  const output = spec.output;
+  const parts = partitioner(spec, fns, ctx);
+  const done: Batch[][] = Array.from({ length: parts.count }, () => []);
+  let pending: unknown[][] = Array.from({ length: parts.count }, () => []);
+  let rows = 0;
+  const add = (records: unknown[]): void => {
+    rows += records.length;
+    for (const r of records) pending[parts.of(r)]!.push(r);
+  };
+  const flush = (): void => {
+    pending.forEach((records, p) => records.length > 0 && done[p]!.push(valueBatch(records)));
+    pending = pending.map((records) => (records.length > 0 ? [] : records));
+  };
+  const typedKey = output.kind === 'hash' && output.key.kind === 'field' && typeof output.key.field === 'string' ? output.key.field : undefined;
+  return {
+    push: add,
+    pushBatch: (batch) => {
+      const targets = typedKey !== undefined && output.kind === 'hash' && !isValueBatch(batch) ? hashTargets(batch, typedKey, output.maxParallelism, output.parallelism) : undefined;
+      if (targets === undefined) return add(recordsOf(batch));
+      flush();
+      rows += batch.length;
+      splitByTargets(batch, targets, parts.count).forEach((piece, p) => piece && done[p]!.push(piece));
+    },
+    result: () => {
+      flush();
+      return Promise.resolve({ kind: 'partitions', partitions: done, stats: { ...stats, rowsOut: rows } });
+    },
+  };
 }
 
 function partitioner(spec: TaskSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ctx: TaskContext): { count: number; of: (record: unknown) => number } {

@@ -1,0 +1,161 @@
+/**
+ * The data plane head to head with DuckDB (2 threads) and a plain single-threaded JS loop, in one
+ * run (issue 3 §4, TARGETS.md): group-by-sum over a 2M-row, ~80 MB CSV at p=1 and p=2, a 1M × 1M
+ * join count, a word count over ~100 MB of text at p=1 and p=2, and the peak RSS of a group-by
+ * over a ~1 GB CSV (only with `BENCH_BIG=1`: generating it takes a minute and 1 GB of disk).
+ *
+ * weft runs on the thread backend with 2 slots; one environment serves every round, so worker
+ * start-up is paid once (the warm-up round). Inputs are generated once under `bench/data/` by a
+ * seeded generator. Every contender's answer is checked against the others' before any figure is
+ * printed: a fast wrong answer is not a result.
+ *
+ * Run alone: npm run build && node --import tsx bench/dataflow.ts
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { bigGroupByCsv, groupByCsv, joinCsvs, wordsText } from './lib/dataflow-data.js';
+import { duckGroupBySum, duckJoinCount, jsGroupBySum, jsJoinCount, jsWordCount, openDuckDb } from './lib/dataflow-peers.js';
+import { ExecutionEnvironment, weftGroupBySum, weftJoinCount, weftWordCount } from './lib/dataflow-weft.js';
+import { formatMs, formatRatio, medianOf, printTable, report, rounds, timeMs } from './lib/harness.js';
+import type { SummaryRow } from './lib/harness.js';
+
+const ROUNDS = rounds(3);
+const groupBy = groupByCsv();
+const join = joinCsvs();
+const words = wordsText();
+
+/** Median wall time of `job` over the rounds, after one warm-up; checks every answer with `check`. */
+async function measure<T>(job: () => Promise<T>, check: (value: T) => void): Promise<number> {
+  return medianOf(ROUNDS, 1, () =>
+    timeMs(async () => {
+      check(await job());
+    }),
+  );
+}
+
+function sameGroups(expected: { groups: number; total: number }, what: string) {
+  return (got: { groups: number; total: number }): void => {
+    // Partitioned float sums differ in the last digits (TARGETS.md): compare with a tolerance.
+    if (got.groups !== expected.groups || Math.abs(got.total - expected.total) > 1e-6 * Math.abs(expected.total)) {
+      throw new Error(`${what}: expected ${expected.groups} groups totalling ${expected.total}, got ${got.groups} totalling ${got.total}`);
+    }
+  };
+}
+
+function sameCount(expected: number, what: string) {
+  return (got: number): void => {
+    if (got !== expected) throw new Error(`${what}: expected ${expected}, got ${got}`);
+  };
+}
+
+const duck = await openDuckDb(2);
+const env = ExecutionEnvironment.create({ backend: 'thread', slots: 2 });
+const rows: SummaryRow[] = [];
+try {
+  // ---- group-by-sum ----
+  const reference = await duckGroupBySum(duck.connection, groupBy);
+  const duckGroupMs = await measure(() => duckGroupBySum(duck.connection, groupBy), sameGroups(reference, 'DuckDB group-by'));
+  const jsGroupMs = await medianOf(1, 0, () => timeMs(async () => sameGroups(reference, 'JS group-by')(await jsGroupBySum(groupBy))));
+  env.setParallelism(1);
+  const weftGroup1Ms = await measure(() => weftGroupBySum(env, groupBy), sameGroups(reference, 'weft p=1 group-by'));
+  env.setParallelism(2);
+  const weftGroup2Ms = await measure(() => weftGroupBySum(env, groupBy), sameGroups(reference, 'weft p=2 group-by'));
+  printTable(
+    `group-by-sum, 2M rows / ${reference.groups} keys (~80 MB CSV); medians of ${ROUNDS} rounds after a warm-up (plain JS: 1 round)`,
+    ['strategy', 'wall', 'vs DuckDB'],
+    [
+      ['DuckDB, 2 threads', formatMs(duckGroupMs), formatRatio(1)],
+      ['plain JS loop, 1 thread', formatMs(jsGroupMs), formatRatio(jsGroupMs / duckGroupMs)],
+      ['weft p=1 (thread backend)', formatMs(weftGroup1Ms), formatRatio(weftGroup1Ms / duckGroupMs)],
+      ['weft p=2 (thread backend, 2 slots)', formatMs(weftGroup2Ms), formatRatio(weftGroup2Ms / duckGroupMs)],
+    ],
+  );
+  rows.push(
+    {
+      workload: '2M-row CSV group-by-sum, p=2',
+      weft: formatMs(weftGroup2Ms),
+      peer: `DuckDB ${formatMs(duckGroupMs)}`,
+      ratio: formatRatio(weftGroup2Ms / duckGroupMs),
+      target: '≤ 1.50× DuckDB',
+      met: weftGroup2Ms <= 1.5 * duckGroupMs,
+    },
+    {
+      workload: 'group-by-sum scaling p=1 → p=2',
+      weft: `${formatMs(weftGroup1Ms)} → ${formatMs(weftGroup2Ms)}`,
+      peer: `plain JS ${formatMs(jsGroupMs)}`,
+      ratio: formatRatio(weftGroup1Ms / weftGroup2Ms),
+      target: '≥ 1.70× faster',
+      met: weftGroup1Ms / weftGroup2Ms >= 1.7,
+    },
+  );
+
+  // ---- join count ----
+  const duckJoinMs = await measure(() => duckJoinCount(duck.connection, join.left, join.right), sameCount(join.matches, 'DuckDB join'));
+  const jsJoinMs = await medianOf(1, 0, () => timeMs(async () => sameCount(join.matches, 'JS join')(await jsJoinCount(join.left, join.right))));
+  const weftJoinMs = await measure(() => weftJoinCount(env, join.left, join.right), sameCount(join.matches, 'weft p=2 join'));
+  printTable(
+    `join count, 1M × 1M rows on id (${join.matches.toLocaleString('en-US')} matches); medians of ${ROUNDS} rounds after a warm-up (plain JS: 1 round)`,
+    ['strategy', 'wall', 'vs DuckDB'],
+    [
+      ['DuckDB, 2 threads', formatMs(duckJoinMs), formatRatio(1)],
+      ['plain JS loop, 1 thread', formatMs(jsJoinMs), formatRatio(jsJoinMs / duckJoinMs)],
+      ['weft p=2 (thread backend, 2 slots)', formatMs(weftJoinMs), formatRatio(weftJoinMs / duckJoinMs)],
+    ],
+  );
+  rows.push({
+    workload: '1M × 1M CSV join count, p=2',
+    weft: formatMs(weftJoinMs),
+    peer: `DuckDB ${formatMs(duckJoinMs)}`,
+    ratio: formatRatio(weftJoinMs / duckJoinMs),
+    target: '≤ 1.50× DuckDB',
+    met: weftJoinMs <= 1.5 * duckJoinMs,
+  });
+
+  // ---- word count ----
+  const distinct = await jsWordCount(words);
+  env.setParallelism(1);
+  const words1Ms = await measure(() => weftWordCount(env, words), sameCount(distinct, 'weft p=1 word count'));
+  env.setParallelism(2);
+  const words2Ms = await measure(() => weftWordCount(env, words), sameCount(distinct, 'weft p=2 word count'));
+  const jsWordsMs = await medianOf(1, 0, () => timeMs(() => jsWordCount(words)));
+  printTable(
+    `word count, ~100 MB of text (${distinct.toLocaleString('en-US')} distinct words); medians of ${ROUNDS} rounds after a warm-up (plain JS: 1 round)`,
+    ['strategy', 'wall', 'vs plain JS'],
+    [
+      ['plain JS loop, 1 thread', formatMs(jsWordsMs), formatRatio(1)],
+      ['weft p=1', formatMs(words1Ms), formatRatio(words1Ms / jsWordsMs)],
+      ['weft p=2', formatMs(words2Ms), formatRatio(words2Ms / jsWordsMs)],
+    ],
+  );
+  rows.push({
+    workload: 'word count ~100 MB scaling p=1 → p=2',
+    weft: `${formatMs(words1Ms)} → ${formatMs(words2Ms)}`,
+    peer: `plain JS ${formatMs(jsWordsMs)}`,
+    ratio: formatRatio(words1Ms / words2Ms),
+    target: '≥ 1.70× faster',
+    met: words1Ms / words2Ms >= 1.7,
+  });
+} finally {
+  duck.close();
+  await env.close();
+}
+
+// ---- peak RSS over 1 GB ----
+if (process.env.BENCH_BIG === '1') {
+  const big = bigGroupByCsv();
+  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./lib/dataflow-rss-child.ts', import.meta.url)), big], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`the peak-RSS child failed (exit ${String(child.status ?? child.signal)}): ${child.stderr}`);
+  const figures = JSON.parse(child.stdout.trim().split('\n').pop()!) as { groups: number; wallMs: number; maxRssKb: number; sampledPeakBytes: number };
+  const peakMb = figures.maxRssKb / 1024;
+  printTable('group-by-sum over ~1 GB CSV (25M rows), p=2, in a child process running only that job', ['figure', 'value'], [
+    ['wall', formatMs(figures.wallMs)],
+    ['peak RSS (resourceUsage().maxRSS)', `${peakMb.toFixed(0)} MB`],
+    ['peak RSS sampled every 50 ms', `${(figures.sampledPeakBytes / 1048576).toFixed(0)} MB`],
+  ]);
+  rows.push({ workload: '1 GB CSV group-by peak RSS', weft: `${peakMb.toFixed(0)} MB`, peer: '—', ratio: '—', target: '< 300 MB', met: peakMb < 300 });
+} else {
+  console.log('\npeak RSS over a 1 GB CSV: skipped (set BENCH_BIG=1 to generate the ~1 GB file under bench/data/ and measure it)');
+  rows.push({ workload: '1 GB CSV group-by peak RSS', weft: 'skipped (BENCH_BIG=1)', peer: '—', ratio: '—', target: '< 300 MB', met: null });
+}
+
+report(rows);

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { batchFromRows, rowsOf, valueBatch, type Schema } from '../../../src/dataflow/batch/index.js';
+import { compileKey } from '../../../src/dataflow/exec/keys.js';
+import { countJoinMatches, joinPartition } from '../../../src/dataflow/exec/join.js';
+
+/** Seeded generator, so a failure reproduces. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const side = (seed: number, type: 'string' | 'float64' | 'int32', rows: number) => {
+  const random = prng(seed);
+  const schema: Schema = { fields: [{ name: 'id', type, nullable: true }, { name: 'x', type: 'float64', nullable: true }] };
+  const values = Array.from({ length: rows }, () => {
+    const id = random() < 0.1 ? null : random() < 0.03 ? -0 : Math.floor(random() * 300);
+    return { id: id === null ? null : type === 'string' ? `i${id}` : id, x: random() };
+  });
+  return [batchFromRows(values.slice(0, rows / 2), schema), batchFromRows(values.slice(rows / 2), schema)];
+};
+
+describe('count-only join', () => {
+  const key = compileKey({ kind: 'field', field: 'id' }, undefined, {});
+  for (const type of ['string', 'float64', 'int32'] as const) {
+    for (const how of ['inner', 'left', 'right', 'full'] as const) {
+      it(`counts what joinPartition produces (${type} keys with duplicates and nulls, ${how})`, () => {
+        const left = side(1, type, 1000);
+        const right = side(2, type, 800);
+        const expected = joinPartition(left.flatMap(rowsOf), right.flatMap(rowsOf), key, key, how, true).length;
+        expect(countJoinMatches(left, right, 'id', 'id', how)).toBe(expected);
+      });
+    }
+  }
+
+  it('declines value batches and key columns it cannot read, so the caller joins generically', () => {
+    const typed = side(3, 'int32', 10);
+    expect(countJoinMatches([valueBatch([{ id: 1 }])], typed, 'id', 'id', 'inner')).toBeUndefined();
+    expect(countJoinMatches(typed, typed, 'x', 'missing', 'inner')).toBeUndefined();
+  });
+});

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { batchFromRows, isValueBatch, rowsOf, valueBatch, type Batch, type Schema } from '../../../src/dataflow/batch/index.js';
+import { buildChain } from '../../../src/dataflow/exec/operators.js';
+import { createOutput } from '../../../src/dataflow/exec/outputs.js';
+import type { OpSpec, TaskSpec, TaskStats } from '../../../src/dataflow/exec/task-spec.js';
+import type { AggDef } from '../../../src/dataflow/plan/logical.js';
+import type { TaskContext } from '../../../src/runtime/index.js';
+
+const ctx = {} as TaskContext;
+
+/** Seeded generator, so a failure reproduces. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Row = Record<string, unknown>;
+
+/** Random rows: string key `k`, number key `n` (with -0 and 0), values `v` and `w`; about 10% nulls. */
+function randomRows(count: number, seed: number): Row[] {
+  const random = prng(seed);
+  const maybe = <T>(value: T): T | null => (random() < 0.1 ? null : value);
+  return Array.from({ length: count }, () => ({
+    k: maybe(`k${Math.floor(random() * 40)}`),
+    n: maybe(random() < 0.05 ? -0 : Math.floor(random() * 30) - 10),
+    v: maybe(Math.round(random() * 1e6) / 100),
+    w: maybe(Math.floor(random() * 100) - 50),
+  }));
+}
+
+const SCHEMA: Schema = {
+  fields: [
+    { name: 'k', type: 'string', nullable: true },
+    { name: 'n', type: 'float64', nullable: true },
+    { name: 'v', type: 'float64', nullable: true },
+    { name: 'w', type: 'int32', nullable: true },
+  ],
+};
+
+function typedBatches(rows: Row[], size: number): Batch[] {
+  const out: Batch[] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(batchFromRows(rows.slice(i, i + size), SCHEMA));
+  return out;
+}
+
+const AGGS: AggDef[] = [
+  { kind: 'sum', field: 'v', as: 'total' },
+  { kind: 'count', as: 'count' },
+  { kind: 'min', field: 'w', as: 'low' },
+  { kind: 'max', field: 'v', as: 'high' },
+  { kind: 'avg', field: 'w', as: 'mean' },
+];
+
+/** Runs a partial aggregation chain over `feed` and returns what it emitted (its entries). */
+function partial(key: string, style: 'record' | 'row' | 'pair', aggs: readonly AggDef[], feed: (chain: ReturnType<typeof buildChain>) => void): unknown[] {
+  const spec: OpSpec = { op: 'aggregate', phase: 'partial', key: { kind: 'field', field: key }, aggs, style, keyName: key, name: 'agg' };
+  const out: unknown[] = [];
+  const chain = buildChain([spec], new Map(), ctx, { push: (records) => out.push(...records), pushBatch: (batch) => out.push(...rowsOf(batch)) });
+  feed(chain);
+  void chain.close();
+  return out;
+}
+
+describe('typed partial aggregation', () => {
+  for (const key of ['k', 'n']) {
+    for (const style of ['row', 'record'] as const) {
+      it(`gives exactly the generic entries (key ${key}, style ${style}, random data with nulls)`, () => {
+        const rows = randomRows(5000, key === 'k' ? 1 : 2);
+        const batches = typedBatches(rows, 700);
+        const generic = partial(key, style, AGGS, (chain) => batches.forEach((b) => void chain.push(rowsOf(b))));
+        const typed = partial(key, style, AGGS, (chain) => batches.forEach((b) => void chain.pushBatch(b)));
+        expect(typed).toEqual(generic);
+        expect(Object.is((typed as Array<[unknown]>).find(([k]) => k === 0)?.[0], (generic as Array<[unknown]>).find(([k]) => k === 0)?.[0])).toBe(true);
+      });
+    }
+  }
+
+  it('falls back to the generic path mid-task for value batches and mixed types, keeping the state', () => {
+    const rows = randomRows(3000, 3);
+    const batches = typedBatches(rows, 500);
+    // A batch whose `v` is a string column cannot be folded as numbers: the generic path must report it.
+    const mixed: Row[] = [{ k: 'k1', n: 1, v: 2.5, w: 3 }, { k: 'k2', n: 2, v: 1, w: 1 }];
+    const feed = (typed: boolean) => (chain: ReturnType<typeof buildChain>) => {
+      batches.slice(0, 3).forEach((b) => void (typed ? chain.pushBatch(b) : chain.push(rowsOf(b))));
+      void chain.pushBatch(valueBatch(mixed));
+      batches.slice(3).forEach((b) => void (typed ? chain.pushBatch(b) : chain.push(rowsOf(b))));
+    };
+    expect(partial('k', 'row', AGGS, feed(true))).toEqual(partial('k', 'row', AGGS, feed(false)));
+    const stringValues = batchFromRows([{ k: 'a', v: 'x' }], { fields: [{ name: 'k', type: 'string', nullable: true }, { name: 'v', type: 'string', nullable: true }] });
+    expect(() => partial('k', 'row', [{ kind: 'sum', field: 'v', as: 's' }], (chain) => void chain.pushBatch(stringValues))).toThrow(/expected field "v" to be a number/);
+  });
+
+  it('keeps the generic path for first/last and for a key column it cannot read', () => {
+    const rows = randomRows(1000, 4);
+    const batches = typedBatches(rows, 300);
+    const aggs: AggDef[] = [{ kind: 'first', field: 'v', as: 'f' }, { kind: 'sum', field: 'w', as: 's' }];
+    const run = (typed: boolean, key: string, a: readonly AggDef[]): unknown[] => partial(key, 'row', a, (chain) => batches.forEach((b) => void (typed ? chain.pushBatch(b) : chain.push(rowsOf(b)))));
+    expect(run(true, 'k', aggs)).toEqual(run(false, 'k', aggs));
+    expect(run(true, 'missing', AGGS)).toEqual(run(false, 'missing', AGGS));
+  });
+});
+
+describe('typed hash exchange', () => {
+  const task = (key: string, parallelism: number): TaskSpec => ({
+    job: 0,
+    stage: 0,
+    partition: 0,
+    input: { kind: 'values', values: [] },
+    chain: [],
+    output: { kind: 'hash', key: { kind: 'field', field: key }, parallelism, maxParallelism: 128 },
+  });
+  const stats = (): TaskStats => ({ rowsIn: 0, rowsOut: 0, skipped: 0, quarantined: 0, errors: [] });
+  const partitionsOf = async (spec: TaskSpec, feed: (out: ReturnType<typeof createOutput>) => void): Promise<{ rows: unknown[][]; typed: number }> => {
+    const out = createOutput(spec, new Map(), ctx, stats());
+    feed(out);
+    const result = await out.result();
+    if (result.kind !== 'partitions') throw new Error(`expected partitions, got ${result.kind}`);
+    return {
+      rows: result.partitions.map((batches) => batches.flatMap((b) => (isValueBatch(b) ? [...(b.columns[0] as { values: readonly unknown[] }).values] : rowsOf(b)))),
+      typed: result.partitions.flat().filter((b) => !isValueBatch(b)).length,
+    };
+  };
+
+  for (const key of ['k', 'n', 'w']) {
+    it(`sends every row where the generic partitioner does, in order (key ${key}, nulls included)`, async () => {
+      const rows = randomRows(4000, 10 + key.length);
+      const batches = typedBatches(rows, 900);
+      const generic = await partitionsOf(task(key, 3), (out) => batches.forEach((b) => out.push(rowsOf(b))));
+      const typed = await partitionsOf(task(key, 3), (out) => batches.forEach((b) => out.pushBatch(b)));
+      expect(typed.rows).toEqual(generic.rows);
+      expect(typed.typed).toBeGreaterThan(0);
+    });
+  }
+
+  it('keeps the arrival order when typed batches and records are mixed', async () => {
+    const rows = randomRows(2000, 20);
+    const batches = typedBatches(rows, 400);
+    const feed = (typed: boolean) => (out: ReturnType<typeof createOutput>) =>
+      batches.forEach((b, i) => (typed && i % 2 === 0 ? out.pushBatch(b) : out.push(rowsOf(b))));
+    expect((await partitionsOf(task('k', 2), feed(true))).rows).toEqual((await partitionsOf(task('k', 2), feed(false))).rows);
+  });
+
+  it('partitions value batches and non-typable key columns through the generic path', async () => {
+    const values = valueBatch([{ k: 'a' }, { k: 1 }, { k: null }, { k: [1, 2] }]);
+    const generic = await partitionsOf(task('k', 2), (out) => out.push([{ k: 'a' }, { k: 1 }, { k: null }, { k: [1, 2] }]));
+    const viaBatch = await partitionsOf(task('k', 2), (out) => out.pushBatch(values));
+    expect(viaBatch.rows).toEqual(generic.rows);
+    expect(viaBatch.typed).toBe(0);
+  });
+});
