@@ -10,7 +10,7 @@ import { isValueBatch, rowsOf, valueBatch, type Batch } from '../batch/index.js'
 import { newSplitStats, readSplit } from '../sources/index.js';
 import { buildChain, type RecordSink } from './operators.js';
 import { createOutput } from './outputs.js';
-import { joinPartition } from './join.js';
+import { countJoinMatches, joinPartition } from './join.js';
 import { compileKey } from './keys.js';
 import type { FnSpec, KeySpec, TaskResultData, TaskSpec, TaskStats } from './task-spec.js';
 
@@ -65,6 +65,14 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskRes
       await chain.pushBatch(batch);
     }
   } else {
+    // A join feeding only count(): count the matches from the key columns, build no joined rows.
+    if (spec.chain.length === 0 && spec.output.kind === 'count' && input.leftKey.kind === 'field' && input.rightKey.kind === 'field' && typeof input.leftKey.field === 'string' && typeof input.rightKey.field === 'string') {
+      const counted = countJoinMatches(input.left, input.right, input.leftKey.field, input.rightKey.field, input.how);
+      if (counted !== undefined) {
+        for (const b of [...input.left, ...input.right]) stats.rowsIn += b.length;
+        return { kind: 'count', count: counted, stats: { ...stats, rowsOut: counted } };
+      }
+    }
     const left = input.left.flatMap(recordsOf);
     const right = input.right.flatMap(recordsOf);
     stats.rowsIn += left.length + right.length;

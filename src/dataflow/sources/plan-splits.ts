@@ -71,7 +71,13 @@ export async function planSplits(
   const schema = format === 'csv' ? await planCsvSchema(firstNonEmpty, options) : format === 'ndjson' ? await planNdjsonSchema(firstNonEmpty, options) : VALUE_SCHEMA;
   const total = sizes.reduce((a, b) => a + b, 0);
   const splitSize = options.splitSize ?? DEFAULT_SPLIT_SIZE;
-  const target = Math.min(splitSize, Math.max(Math.ceil(total / minSplits), Math.min(MIN_AUTO_SPLIT, splitSize)));
+  let target = Math.min(splitSize, Math.max(Math.ceil(total / minSplits), Math.min(MIN_AUTO_SPLIT, splitSize)));
+  // With the default split size, cut a multiple of `minSplits` pieces so that every task of the
+  // stage reads the same amount (3 splits over 2 tasks would leave one task with two thirds).
+  const pieces = Math.ceil(total / target);
+  if (options.splitSize === undefined && pieces > minSplits && pieces % minSplits !== 0) {
+    target = Math.ceil(total / (Math.ceil(pieces / minSplits) * minSplits));
+  }
   const wholeFiles = format === 'csv' && options.multiline === true;
   const splits: FileSplit[] = [];
   files.forEach((path, i) => {
