@@ -1,0 +1,50 @@
+/**
+ * Errors of the project layer. A bad project file is the user's input, so {@link ProjectError} is a
+ * `UsageError` (the CLI exits with 2) whose message starts with `file:line:column`. Errors of a
+ * running job (a failed assertion, a relation that cannot be written) are `WeftError`s that name
+ * the job instance, phase and target.
+ */
+import { UsageError, WeftError, registerErrorClass } from '../errors.js';
+import { formatLocation, type SourceLocation } from './location.js';
+
+/** A project file is wrong: the message says what was expected, what was found, and where. */
+export class ProjectError extends UsageError {
+  override name = 'ProjectError';
+  /** Where the bad input is, when it is in a file. */
+  readonly location: SourceLocation | undefined;
+  constructor(message: string, options: { location?: SourceLocation | undefined; cause?: unknown; code?: string } = {}) {
+    super(options.location ? `${formatLocation(options.location)}: ${message}` : message, {
+      code: options.code ?? 'WEFT_PROJECT',
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+    });
+    this.location = options.location;
+  }
+}
+
+/** An expression (filter, select, assertion) does not parse or does not type-check. */
+export class ExpressionError extends ProjectError {
+  override name = 'ExpressionError';
+  /** The expression text. */
+  readonly expression: string;
+  /** 0-based offset of the offending character in {@link expression}. */
+  readonly offset: number;
+  constructor(message: string, expression: string, offset: number, options: { location?: SourceLocation | undefined; cause?: unknown } = {}) {
+    super(message, { ...options, code: 'WEFT_EXPRESSION' });
+    this.expression = expression;
+    this.offset = offset;
+  }
+}
+
+/** A target of a job instance failed in a phase; `cause` is the underlying error. */
+export class TargetFailedError extends WeftError {
+  override name = 'TargetFailedError';
+  readonly target: string;
+  readonly phase: string;
+  constructor(message: string, target: string, phase: string, options: { cause?: unknown } = {}) {
+    super(message, { code: 'WEFT_TARGET_FAILED', ...options });
+    this.target = target;
+    this.phase = phase;
+  }
+}
+
+for (const cls of [ProjectError, ExpressionError, TargetFailedError]) registerErrorClass(cls.name, cls);
