@@ -15,6 +15,8 @@ export type {
   ConfigSourceKind,
   PoolSettings,
   ResolveOptions,
+  ConfigLayerEntry,
+  ConfigLayerInput,
   SchedulingMode,
   SettingKey,
   Settings,

@@ -45,13 +45,38 @@ export const SETTING_SPECS: { readonly [K in SettingKey]: KeySpec<Settings[K]> }
   },
   'weft.execution.executor.parallelism': {
     description:
-      'Number of slots, i.e. leaf tasks that run at once across every job. A whole number, or a percentage of the available CPUs such as "50%" (at least 1).',
+      'How much an executor runs at once: the steps of a pipeline (each a leaf task, so also the slots that run every task), or the targets of a project job under the parallel executor (whose leaf tasks share the same number of slots); a project uses 4 unless set, as Flowman does. A whole number, or a percentage of the available CPUs such as "50%" (at least 1).',
     schema: positiveInt,
     input: z.union([positiveInt, z.string().regex(/^\s*\d+(\.\d+)?%\s*$/)]),
     default: () => os.availableParallelism(),
     defaultText: 'number of CPUs (os.availableParallelism())',
     typeText: 'integer ≥ 1 | "N%"',
     parseText: parseParallelism,
+  },
+  'weft.execution.executor.class': {
+    description:
+      'How a project job runs its targets: one at a time in dependency order (sequential), or up to `weft.execution.executor.parallelism` at once as their dependencies allow (parallel).',
+    schema: z.enum(['sequential', 'parallel']),
+    default: () => 'sequential',
+  },
+  'weft.execution.scheduler.class': {
+    description:
+      "Order of a project job's targets: inferred from the data each target provides and requires, plus `before`/`after` (dependency), or exactly the job's listed order (manual; respected by the parallel executor too).",
+    schema: z.enum(['dependency', 'manual']),
+    default: () => 'dependency',
+  },
+  'weft.execution.mapping.parallelism': {
+    description: 'Mappings of a project instantiated (and their schemas inferred) at once while a job is planned; 1 plans them one after another.',
+    schema: positiveInt,
+    default: () => 1,
+  },
+  'weft.execution.job.parallelism': {
+    description: 'Instances of a parameterised project job run at once (`weft job build … -j N`); each instance is isolated.',
+    schema: positiveInt,
+    input: z.union([positiveInt, z.string().regex(/^\s*\d+(\.\d+)?%\s*$/)]),
+    typeText: 'integer ≥ 1 | "N%"',
+    parseText: parseParallelism,
+    default: () => 1,
   },
   'weft.scheduler.mode': {
     description: 'How the scheduler shares slots between concurrent jobs: in submission order (FIFO) or round-robin by pool weight (FAIR).',

@@ -5,12 +5,13 @@
  */
 import path from 'node:path';
 import { cliLayer } from './cli-source.js';
+import { entriesLayer } from './entries-source.js';
 import { envLayer } from './env-source.js';
 import { CONFIG_FILE_NAME, fileLayer } from './file-source.js';
 import { codeLayer, defaultLayer } from './layer.js';
 import type { ConfigLayer } from './layer.js';
 import { ResolvedConfig } from './resolved-config.js';
-import type { ResolveOptions } from './settings.js';
+import type { ConfigLayerInput, ResolveOptions } from './settings.js';
 
 /** What a layer loader gets: the options with `cwd` and `env` filled in. */
 export interface LayerContext {
@@ -43,10 +44,21 @@ export function setProcessCliConfig(entries: readonly string[]): void {
 export const CONFIG_LAYERS: readonly LayerDefinition[] = [
   { name: 'default', summary: 'built-in defaults', load: () => defaultLayer() },
   {
+    name: 'project-default',
+    summary: "a project's own defaults (e.g. four parallel targets, as Flowman)",
+    load: ({ options }) => optionalLayer('project-default', 'default', options.project?.defaults),
+  },
+  {
     name: 'file',
-    summary: `the config file: \`${CONFIG_FILE_NAME}\` in the project directory, or the file named by \`$WEFT_CONFIG\``,
+    summary: `the namespace config file: \`${CONFIG_FILE_NAME}\` in the working directory, or the file named by \`$WEFT_CONFIG\``,
     load: loadConfigFile,
   },
+  {
+    name: 'project',
+    summary: "a project's `config` (in `project.yml`, its modules and its active profiles)",
+    load: ({ options }) => optionalLayer('project', 'project', options.project?.project),
+  },
+  { name: 'job', summary: "the running job's `config`", load: ({ options }) => optionalLayer('job', 'job', options.project?.job) },
   {
     name: 'env',
     summary: 'environment variables `WEFT_CONF_<KEY>` (e.g. `WEFT_CONF_WEFT_SCHEDULER_MODE=FAIR`)',
@@ -76,6 +88,10 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
     if (layer) layers.push(layer);
   }
   return new ResolvedConfig(layers);
+}
+
+function optionalLayer(name: string, kind: 'default' | 'project' | 'job', input: ConfigLayerInput | undefined): ConfigLayer | undefined {
+  return input === undefined || input.length === 0 ? undefined : entriesLayer(name, kind, input);
 }
 
 /** `options.configFile`, else `$WEFT_CONFIG` (both must exist), else `<cwd>/weft.config.yaml` if present. */

@@ -23,6 +23,14 @@ export interface Settings {
   'weft.execution.backend': 'async' | 'thread' | 'process';
   /** Slots: tasks that run at once. @default os.availableParallelism() */
   'weft.execution.executor.parallelism': number;
+  /** How a project job runs its targets. @default 'sequential' */
+  'weft.execution.executor.class': 'sequential' | 'parallel';
+  /** How a project job orders its targets. @default 'dependency' */
+  'weft.execution.scheduler.class': 'dependency' | 'manual';
+  /** Mappings planned at once. @default 1 */
+  'weft.execution.mapping.parallelism': number;
+  /** Instances of a parameterised job run at once (`-j`). @default 1 */
+  'weft.execution.job.parallelism': number;
   /** How the scheduler shares slots between jobs. @default 'FIFO' */
   'weft.scheduler.mode': SchedulingMode;
   /** Named scheduling pools. @default {} */
@@ -50,9 +58,10 @@ export type SettingKey = keyof Settings;
 
 /**
  * The kind of place a value came from, lowest precedence first:
- * `default` < `file` < `env` < `cli` < `code`.
+ * `default` < `file` (the namespace config) < `project` (a project's `config`, its active profiles')
+ * < `job` (a project job's `config`) < `env` < `cli` < `code`.
  */
-export type ConfigSourceKind = 'default' | 'file' | 'env' | 'cli' | 'code';
+export type ConfigSourceKind = 'default' | 'file' | 'project' | 'job' | 'env' | 'cli' | 'code';
 
 /** Where one resolved value came from. */
 export interface ConfigSource {
@@ -76,4 +85,24 @@ export interface ResolveOptions {
   cli?: readonly string[];
   /** Settings from the calling code, by dotted key; the highest precedence. */
   code?: Partial<Settings> | Record<string, unknown>;
+  /**
+   * Layers a project adds (see `src/project/`): `defaults` of the project layer (kind `default`,
+   * e.g. Flowman's four parallel targets), the project's own `config`, and the running job's.
+   */
+  project?: {
+    readonly defaults?: ConfigLayerInput;
+    readonly project?: ConfigLayerInput;
+    readonly job?: ConfigLayerInput;
+  };
+}
+
+/** Settings of one layer as written by a user, each with where it was written (`file:line:column`). */
+export type ConfigLayerInput = readonly ConfigLayerEntry[];
+
+/** One setting of a {@link ConfigLayerInput}; a string value is coerced by the key's type like `--conf`. */
+export interface ConfigLayerEntry {
+  readonly key: string;
+  readonly value: unknown;
+  /** Where it was written, e.g. `/p/project.yml:4:5`. */
+  readonly where: string;
 }
