@@ -1,0 +1,162 @@
+/**
+ * Runs the phases of a lifecycle for one job instance: each phase over all the instance's targets
+ * before the next, each phase a DAG run with the executor's parallelism (1 for the sequential
+ * executor). Before running a target's phase it asks the recorder whether the target is clean —
+ * its last run succeeded with the same definition and inputs, and its output is still there — and
+ * skips it then, unless forced or tainted by `--dirty`. Under keep-going a target that failed in
+ * one phase is skipped in the later ones, and so are its dependents; otherwise the first failed
+ * phase ends the instance.
+ */
+import { runGraph, type NodeExecution, type NodeResult } from '../../graph/index.js';
+import type { EventStream } from '../../events.js';
+import { CancelledError } from '../../errors.js';
+import { digestOf } from '../digest.js';
+import type { Phase } from '../phases.js';
+import type { Target } from '../targets/target.js';
+import type { InstanceContext } from './instance-context.js';
+import type { InstanceRecorder } from './recorder.js';
+import type { InstanceRun, InstanceStatus, PhaseRun, TargetRun, TargetStatus } from './run-types.js';
+import { phaseDag, type SchedulerClass } from './target-graph.js';
+
+/** How to run one instance. */
+export interface RunInstanceOptions {
+  readonly context: InstanceContext;
+  /** The instance key, e.g. `year=2013` ('' without parameters). */
+  readonly key: string;
+  /** The job's targets in listed order. */
+  readonly targets: readonly string[];
+  readonly phases: readonly Phase[];
+  /** Targets to run (`--target`); the others are left out but keep the order through them. */
+  readonly selected: ReadonlySet<string>;
+  /** Targets to rebuild whatever the state store says (`--force`: all; `--dirty`: matching and downstream). */
+  readonly forced: ReadonlySet<string>;
+  readonly executor: 'sequential' | 'parallel';
+  readonly parallelism: number;
+  readonly scheduler: SchedulerClass;
+  readonly keepGoing: boolean;
+  readonly recorder: InstanceRecorder;
+  readonly signal: AbortSignal;
+  readonly events?: EventStream;
+  /** Prefix of the run ids of the phases' DAG runs (each phase appends `.<phase>`). */
+  readonly runId: string;
+  /** Name of the phases' DAG runs, e.g. `main[year=2013]`. */
+  readonly name: string;
+}
+
+/** Phases whose clean targets are skipped (validate and verify always run: they check). */
+const SKIPPABLE: ReadonlySet<Phase> = new Set(['create', 'build']);
+
+/** Runs the phases of one instance; never rejects for a failed target (see the result). */
+export async function runInstance(options: RunInstanceOptions): Promise<InstanceRun> {
+  const startedAt = Date.now();
+  const { context } = options;
+  const phases: PhaseRun[] = [];
+  const failedTargets = new Map<string, Phase>();
+  let status: Exclude<InstanceStatus, 'not-run'> = 'succeeded';
+  let error: Error | undefined;
+  let targets: Target[] = [];
+  try {
+    targets = options.targets.map((name) => context.target(name));
+  } catch (cause) {
+    error = cause as Error;
+  }
+  for (const phase of options.phases) {
+    if (error !== undefined || status === 'cancelled' || (status === 'failed' && !options.keepGoing)) {
+      phases.push({ phase, status: 'not-run', targets: [], durationMs: 0 });
+      continue;
+    }
+    const run = await runPhase(phase, targets, failedTargets, options).catch((cause: unknown) => {
+      error ??= cause as Error;
+      return { phase, status: 'failed', targets: [], durationMs: 0 } satisfies PhaseRun;
+    });
+    phases.push(run);
+    if (run.status === 'cancelled') status = 'cancelled';
+    else if (run.status === 'failed') {
+      status = 'failed';
+      error ??= run.targets.find((t) => t.error)?.error;
+    }
+  }
+  if (error !== undefined && status === 'succeeded') status = 'failed';
+  await options.recorder.end(status, error);
+  return { key: options.key, status, phases, startedAt, endedAt: Date.now(), ...(error ? { error } : {}) };
+}
+
+async function runPhase(phase: Phase, targets: readonly Target[], failedTargets: Map<string, Phase>, options: RunInstanceOptions): Promise<PhaseRun> {
+  const started = Date.now();
+  const { context } = options;
+  const dag = phaseDag(phase, targets, options.selected, context, options.scheduler);
+  if (phase === 'validate' || phase === 'build') prefetchMappings(dag.nodes.map((n) => n.data), context);
+  const outcomes = new Map<string, Omit<TargetRun, 'target' | 'phase'>>();
+  const result = await runGraph(dag, {
+    name: `${options.name} ${phase}`,
+    runId: `${options.runId}.${phase}`,
+    parallelism: options.executor === 'parallel' ? options.parallelism : 1,
+    failurePolicy: options.keepGoing ? 'keep-going' : 'fail-fast',
+    signal: options.signal,
+    ...(options.events ? { events: options.events } : {}),
+    execute: (node) => runTarget(phase, node.data, failedTargets, outcomes, options),
+  });
+  const runs: TargetRun[] = dag.nodes.map((node) => targetRun(phase, node.id, result.nodes.get(node.id), outcomes.get(node.id)));
+  for (const run of runs) if (run.status === 'failed') failedTargets.set(run.target, phase);
+  const status = result.status === 'cancelled' ? 'cancelled' : result.status === 'failed' ? 'failed' : 'succeeded';
+  return { phase, status, targets: runs, durationMs: Date.now() - started };
+}
+
+async function runTarget(
+  phase: Phase,
+  target: Target,
+  failedTargets: ReadonlyMap<string, Phase>,
+  outcomes: Map<string, Omit<TargetRun, 'target' | 'phase'>>,
+  options: RunInstanceOptions,
+): Promise<NodeExecution> {
+  const earlier = failedTargets.get(target.name);
+  if (earlier !== undefined) return { skipped: { reason: `it failed in the ${earlier} phase` } };
+  if (options.signal.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new CancelledError();
+  const { context, recorder } = options;
+  if (options.recorder.doneBefore(phase, target.name)) {
+    outcomes.set(target.name, { status: 'done-before', message: 'succeeded in the resumed run' });
+    return {};
+  }
+  const digest = SKIPPABLE.has(phase) ? digestOf(context.definitionDigest(target.name), await context.inputDigest(target.name)) : '';
+  if (SKIPPABLE.has(phase) && !options.forced.has(target.name) && (await isClean(phase, target, digest, options))) {
+    outcomes.set(target.name, { status: 'clean', message: 'up to date' });
+    return {};
+  }
+  await recorder.beginTarget(phase, target.name, target.partitionKey, digest);
+  try {
+    const outcome = await target.execute(phase, context);
+    await recorder.endTarget(phase, target.name, 'succeeded');
+    outcomes.set(target.name, { status: 'succeeded', ...outcome });
+    return {};
+  } catch (error) {
+    const cancelled = options.signal.aborted;
+    await recorder.endTarget(phase, target.name, cancelled ? 'cancelled' : 'failed', error as Error);
+    throw error;
+  }
+}
+
+async function isClean(phase: Phase, target: Target, digest: string, options: RunInstanceOptions): Promise<boolean> {
+  const last = await options.recorder.lastRun(phase, target.name, target.partitionKey);
+  if (last?.status !== 'succeeded' || last.digest !== digest) return false;
+  return (await target.outputExists(phase, options.context)) === true;
+}
+
+/** Starts planning every mapping the phase's targets read, so planning overlaps (bounded by the planner). */
+function prefetchMappings(targets: readonly Target[], context: InstanceContext): void {
+  for (const target of targets) for (const mapping of target.mappings) context.mapping(mapping).catch(() => undefined);
+}
+
+function targetRun(phase: Phase, name: string, node: NodeResult | undefined, outcome: Omit<TargetRun, 'target' | 'phase'> | undefined): TargetRun {
+  const status: TargetStatus = node === undefined ? 'not-run' : node.status === 'succeeded' ? (outcome?.status ?? 'succeeded') : node.status;
+  return {
+    target: name,
+    phase,
+    ...outcome,
+    status,
+    ...(node?.startedAt !== undefined ? { startedAt: node.startedAt } : {}),
+    ...(node?.endedAt !== undefined ? { endedAt: node.endedAt } : {}),
+    ...(node?.durationMs !== undefined ? { durationMs: node.durationMs } : {}),
+    ...(node?.reason !== undefined ? { reason: node.reason } : {}),
+    ...(node?.error !== undefined ? { error: node.error } : {}),
+  };
+}
