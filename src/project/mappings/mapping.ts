@@ -23,8 +23,8 @@ export interface MappingContext {
   readonly env: ExecutionEnvironment;
   readonly relationContext: RelationContext;
   readonly projectDir: string;
-  /** A relation of the project, instantiated for this job instance. */
-  relation(name: string): Relation;
+  /** A relation of the project, instantiated for this job instance; `at` is where it is named (for errors). */
+  relation(name: string, at?: SourceLocation): Relation;
 }
 
 /** A relation a mapping reads directly, and with which partition filter. */

@@ -16,7 +16,8 @@ export interface TargetContext {
   readonly relationContext: RelationContext;
   /** The output of a mapping of this job instance (instantiated once, shared by every target). */
   mapping(name: string): Promise<MappingOutput>;
-  relation(name: string): Relation;
+  /** A relation of the instance; `at` is where it is named (for errors). */
+  relation(name: string, at?: SourceLocation): Relation;
   /** The resources reading a mapping needs: the relations (and partitions) its read mappings read, transitively. */
   mappingRequires(name: string): Resource[];
   /** Writes a line of output for the user (console targets, validation reports). */

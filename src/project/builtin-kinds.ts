@@ -1,0 +1,20 @@
+/**
+ * The mapping and target kinds weft ships, by the name project files use. Relation kinds live with
+ * the relations (`relations/kinds.ts`); `Kinds` gathers all three for an instance context.
+ */
+import { deduplicateKind, joinKind, readKind, sortKind, unionKind } from './mappings/basic-kinds.js';
+import { functionKind } from './mappings/function-kind.js';
+import type { MappingKind } from './mappings/mapping.js';
+import { consoleTargetKind } from './targets/console-target.js';
+import { fileTargetKind } from './targets/file-target.js';
+import { relationTargetKind } from './targets/relation-target.js';
+import type { TargetKind } from './targets/target.js';
+import { validateTargetKind } from './targets/validate-target.js';
+
+const byName = <K extends { kind: string }>(kinds: readonly K[]): ReadonlyMap<string, K> => new Map(kinds.map((k) => [k.kind, k]));
+
+/** Every built-in mapping kind. */
+export const MAPPING_KINDS: ReadonlyMap<string, MappingKind> = byName<MappingKind>([readKind, unionKind, joinKind, deduplicateKind, sortKind, functionKind] as MappingKind[]);
+
+/** Every built-in target kind. */
+export const TARGET_KINDS: ReadonlyMap<string, TargetKind> = byName<TargetKind>([relationTargetKind, validateTargetKind, fileTargetKind, consoleTargetKind] as TargetKind[]);
