@@ -4,7 +4,7 @@
  * failing the job; unlike Spark, out-of-range numbers give NULL instead of wrapping around.
  */
 import type { DataType } from '../data-types.js';
-import { DAY_MS, parseDateText, parseTimestampText, truncateToDay } from './dates.js';
+import { parseDateText, parseTimestampText, truncateToDay } from './dates.js';
 import { isNumberType, isTemporalType, type ExprType } from './types.js';
 import { stringifierFor } from './values.js';
 
@@ -108,9 +108,4 @@ function nullableDate(parse: (text: string) => number | null): Conversion {
 function secondsToTimestamp(seconds: number): Date | null {
   const ms = seconds * 1000;
   return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(Math.floor(ms)) : null;
-}
-
-/** Days from the epoch of a date (or of a timestamp's UTC day). */
-export function epochDay(value: Date): number {
-  return Math.floor(value.getTime() / DAY_MS);
 }

@@ -23,7 +23,8 @@ export function checkCall(scope: CheckScope, node: CallNode): NodeType {
   if (!def) return scope.fail(node.at, `unknown function \`${node.name}\`${didYouMean(node.name, ALL_NAMES) || '.'} See docs/expressions.md for every function`);
   if (node.distinct) scope.fail(node.at, `expected \`DISTINCT\` only in \`COUNT(DISTINCT x)\`, found it in \`${node.name}\``);
   if (!acceptsArity(def, node.args.length)) {
-    scope.fail(node.at, `expected ${describeArity(def)} argument${describeArity(def) === '1' ? '' : 's'} for ${def.signature}, got ${node.args.length}`);
+    const arity = describeArity(def);
+    scope.fail(node.at, `expected ${arity} argument${/(^|\D)1$/.test(arity) ? '' : 's'} for ${def.signature}, got ${node.args.length}`);
   }
   const types = node.args.map((arg) => scope.visit(arg));
   node.args.forEach((arg, i) => {

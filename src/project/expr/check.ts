@@ -11,7 +11,7 @@ import { describeOperand, listColumns } from './describe.js';
 import { didYouMean, expressionError } from './format-error.js';
 import { forbiddenReason } from './functions.js';
 import { moduloType } from './math-functions.js';
-import { columnInfos, commonType, isNumberType, toResultType, type ColumnInfo, type ColumnTypes, type ExprType, type ResultType } from './types.js';
+import { columnInfos, commonType, describeExpected, isNumberType, toResultType, type ColumnInfo, type ColumnTypes, type ExprType, type ResultType } from './types.js';
 
 /** Options of {@link checkExpression}. */
 export interface CheckOptions {
@@ -220,7 +220,7 @@ class Checker implements CheckScope {
   #branch(value: Expr, result: ExprType, nullable: boolean): { result: ExprType; nullable: boolean } {
     const type = this.visit(value);
     const next = commonType(result, type.type);
-    if (next === undefined) this.fail(value.at, `expected a ${result} result like the earlier branches of \`CASE\`, got ${describeOperand(value, type.type)}`);
+    if (next === undefined) this.fail(value.at, `expected ${describeExpected(result)} result like the earlier branches of \`CASE\`, got ${describeOperand(value, type.type)}`);
     return { result: next, nullable: nullable || type.nullable };
   }
 }

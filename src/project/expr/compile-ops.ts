@@ -134,3 +134,28 @@ export function not(operand: Evaluator): Evaluator {
 export function maybeNot(negated: boolean, e: Evaluator): Evaluator {
   return negated ? not(e) : e;
 }
+
+/**
+ * `column op constant` for numbers, the most common filter: reads the column directly instead of
+ * through two nested closures.
+ */
+export function columnVersusNumber(op: ComparisonOperator, name: string, c: number): Evaluator {
+  const make = (f: (v: number) => boolean): Evaluator => (row) => {
+    const v = row[name];
+    return v === null || v === undefined ? null : f(v as number);
+  };
+  switch (op) {
+    case '=':
+      return make((v) => v === c);
+    case '!=':
+      return make((v) => v !== c);
+    case '<':
+      return make((v) => v < c);
+    case '<=':
+      return make((v) => v <= c);
+    case '>':
+      return make((v) => v > c);
+    case '>=':
+      return make((v) => v >= c);
+  }
+}

@@ -5,17 +5,17 @@
  * patterns and constant `IN` lists are prepared once. The per-row path allocates nothing except
  * the values it returns (strings, `Date`s).
  */
-import type { BetweenNode, CaseNode, Expr, Expression, InNode, LikeNode } from './ast.js';
+import type { BetweenNode, BinaryNode, CaseNode, ComparisonOperator, Expr, Expression, InNode, LikeNode } from './ast.js';
 import { isAggregateCall } from './aggregate-functions.js';
 import { conversion } from './casts.js';
-import { inferTypes, type CheckOptions, type NodeType, type TypeMap } from './check.js';
-import { and, arithmetic, comparison, maybeNot, negate, not, or } from './compile-ops.js';
+import { inferTypes, type NodeType, type TypeMap } from './check.js';
+import { and, arithmetic, columnVersusNumber, comparison, maybeNot, negate, not, or } from './compile-ops.js';
 import { expressionError } from './format-error.js';
 import type { Evaluator, Row } from './function-def.js';
 import { scalarFunction } from './functions.js';
 import { compileLike, likeCache } from './like.js';
 import { concatenation } from './string-functions.js';
-import { commonType, type ColumnTypes, type ExprType } from './types.js';
+import { commonType, describeExpected, familyOf, type ColumnTypes, type ExprType } from './types.js';
 import { comparatorFor, equalityFor, keyFor, stringifierFor } from './values.js';
 
 const NO_ROW: Row = Object.freeze({});
@@ -24,8 +24,8 @@ const NO_ROW: Row = Object.freeze({});
  * The evaluator of a row expression over `columns`: type-checks it first (throwing
  * `ExpressionError`), then returns `(row) => value` with `null` for NULL.
  */
-export function compileExpression(expression: Expression, columns: ColumnTypes, options: Omit<CheckOptions, 'aggregate'> = {}): Evaluator {
-  const types = inferTypes(expression, columns, options);
+export function compileExpression(expression: Expression, columns: ColumnTypes): Evaluator {
+  const types = inferTypes(expression, columns);
   return new Compiler(expression, types).compile(expression.root).evaluate;
 }
 
@@ -37,7 +37,7 @@ export function compileCondition(expression: Expression, columns: ColumnTypes): 
   const types = inferTypes(expression, columns);
   const type = types.get(expression.root)?.type ?? 'null';
   if (type !== 'boolean' && type !== 'null') {
-    throw expressionError(expression, expression.root.at, `expected a condition (a boolean such as \`x > 0\`), got a ${type} expression`);
+    throw expressionError(expression, expression.root.at, `expected a condition (a boolean such as \`x > 0\`), got ${describeExpected(type)} expression`);
   }
   const evaluate = new Compiler(expression, types).compile(expression.root).evaluate;
   return (row) => evaluate(row) === true;
@@ -100,7 +100,7 @@ class Compiler {
         if (node.op === 'or') return or(child(node.left).evaluate, child(node.right).evaluate);
         if (node.op === '||') return concatenation([child(node.left).evaluate, child(node.right).evaluate], [this.#printer(node.left), this.#printer(node.right)]);
         if (['+', '-', '*', '/', '%'].includes(node.op)) return arithmetic(node.op as '+', this.#type(node).type, child(node.left).evaluate, child(node.right).evaluate);
-        return comparison(node.op as '=', this.#common(node.left, node.right), child(node.left).evaluate, child(node.right).evaluate);
+        return this.#comparison(node as BinaryNode & { op: ComparisonOperator }, child);
       case 'isNull': {
         const operand = child(node.operand).evaluate;
         return node.negated ? (row) => operand(row) !== null : (row) => operand(row) === null;
@@ -128,6 +128,17 @@ class Compiler {
         return def.compile(args, { types: node.args.map((a) => this.#type(a).type), result: this.#type(node).type, nodes: node.args });
       }
     }
+  }
+
+  #comparison(node: BinaryNode & { op: ComparisonOperator }, child: Child): Evaluator {
+    const type = this.#common(node.left, node.right);
+    const left = child(node.left);
+    const right = child(node.right);
+    if (node.left.kind === 'column' && right.constant && familyOf(type) === 'number') {
+      const value = right.evaluate(NO_ROW);
+      if (value !== null) return columnVersusNumber(node.op, node.left.name, value as number);
+    }
+    return comparison(node.op, type, left.evaluate, right.evaluate);
   }
 
   #printer(node: Expr): (value: unknown) => string {

@@ -16,6 +16,9 @@ export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   'and', 'or', 'not', 'is', 'null', 'in', 'between', 'like', 'case', 'when', 'then', 'else', 'end', 'cast', 'as', 'true', 'false', 'distinct',
 ]);
 
+/** Reserved words that join operands: finding one where an operand belongs means one is missing. */
+const OPERATOR_WORDS: ReadonlySet<string> = new Set(['and', 'or', 'is', 'in', 'between', 'like']);
+
 /** Options of {@link parseExpression}. */
 export interface ParseOptions {
   /** Where the first character of the text is in the user's file. */
@@ -201,6 +204,7 @@ class Parser {
     if (word === 'cast') return this.#cast();
     if ((word === 'date' || word === 'timestamp') && after?.type === 'string') return this.#typedLiteral(word);
     if (after?.type === 'op' && after.text === '(') return this.#call();
+    if (OPERATOR_WORDS.has(word)) throw this.#error(token, `expected an expression, found \`${token.text.toUpperCase()}\``);
     if (RESERVED_WORDS.has(word)) {
       throw this.#error(token, `expected an expression, found the keyword \`${token.text.toUpperCase()}\`; a column of that name must be quoted: \`${token.text}\``);
     }
@@ -222,6 +226,7 @@ class Parser {
 
   #case(): Expr {
     const at = this.#next().at;
+    if (this.#isWord('end')) throw this.#error(this.#peek(), 'expected `WHEN` in `CASE`, found `END`');
     const subject = this.#isWord('when') ? null : this.#or();
     const branches: CaseBranch[] = [];
     while (this.#acceptWord('when')) {

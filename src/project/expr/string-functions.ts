@@ -146,7 +146,9 @@ const regexpExtract: FunctionDef = {
   compile: (args, { nodes }) => {
     const cache = regexCache(literalValue(nodes[1]));
     const extract = (s: string, pattern: string, group: number): string | null => {
-      const match = cache(pattern).exec(s);
+      const regex = cache(pattern);
+      if (regex === null) return null;
+      const match = regex.exec(s);
       if (match === null) return '';
       return group < 0 || group >= match.length ? null : (match[group] ?? '');
     };
@@ -154,14 +156,21 @@ const regexpExtract: FunctionDef = {
   },
 };
 
-/** The compiled pattern: once for a literal, else the last one seen (patterns rarely vary by row). */
-function regexCache(literal: unknown): (pattern: string) => RegExp {
+/**
+ * The compiled pattern: once for a literal, else the last one seen (patterns rarely vary by row).
+ * A pattern computed per row that is not a valid regular expression gives `null` (a NULL result).
+ */
+function regexCache(literal: unknown): (pattern: string) => RegExp | null {
   let last = typeof literal === 'string' ? literal : '';
-  let regex = new RegExp(last, 'u');
+  let regex: RegExp | null = new RegExp(last, 'u');
   return (pattern) => {
     if (pattern !== last) {
-      regex = new RegExp(pattern, 'u');
       last = pattern;
+      try {
+        regex = new RegExp(pattern, 'u');
+      } catch {
+        regex = null;
+      }
     }
     return regex;
   };
