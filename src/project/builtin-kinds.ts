@@ -3,6 +3,8 @@
  * the relations (`relations/kinds.ts`); `Kinds` gathers all three for an instance context.
  */
 import { deduplicateKind, joinKind, readKind, sortKind, unionKind } from './mappings/basic-kinds.js';
+import { aggregateKind } from './mappings/aggregate-kind.js';
+import { extendKind, filterKind, projectKind, selectKind } from './mappings/expression-kinds.js';
 import { functionKind } from './mappings/function-kind.js';
 import type { MappingKind } from './mappings/mapping.js';
 import { consoleTargetKind } from './targets/console-target.js';
@@ -14,7 +16,7 @@ import { validateTargetKind } from './targets/validate-target.js';
 const byName = <K extends { kind: string }>(kinds: readonly K[]): ReadonlyMap<string, K> => new Map(kinds.map((k) => [k.kind, k]));
 
 /** Every built-in mapping kind. */
-export const MAPPING_KINDS: ReadonlyMap<string, MappingKind> = byName<MappingKind>([readKind, unionKind, joinKind, deduplicateKind, sortKind, functionKind] as MappingKind[]);
+export const MAPPING_KINDS: ReadonlyMap<string, MappingKind> = byName<MappingKind>([readKind, selectKind, extendKind, filterKind, projectKind, aggregateKind, joinKind, unionKind, deduplicateKind, sortKind, functionKind] as MappingKind[]);
 
 /** Every built-in target kind. */
 export const TARGET_KINDS: ReadonlyMap<string, TargetKind> = byName<TargetKind>([relationTargetKind, validateTargetKind, fileTargetKind, consoleTargetKind] as TargetKind[]);

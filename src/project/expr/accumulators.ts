@@ -1,144 +1,123 @@
 /**
- * The running state of one aggregate call for one group: add values row by row, merge partial
- * states from other partitions, read the result. NULLs are skipped by every aggregate except
- * `FIRST`/`LAST` (which return the first/last value as it is) and `COUNT(*)` (which counts rows).
- * An aggregate over no values is NULL, a count 0.
+ * The state of one aggregate call for one group, as PLAIN DATA — numbers, arrays and values — so a
+ * partial state can cross the dataflow engine's exchange between tasks and workers (a class
+ * instance would lose its prototype). Add values row by row, merge partial states from other
+ * partitions (the earlier partition's state first), read the result. NULLs are skipped by every
+ * aggregate except `FIRST`/`LAST` (which return the first/last value as it is) and `COUNT(*)`
+ * (which counts rows). An aggregate over no values is NULL, a count 0.
  */
 import type { DataType } from '../data-types.js';
 import type { AggregateKind } from './aggregate-functions.js';
 import { comparatorFor, keyFor, type Comparator } from './values.js';
 
-/** The state of one aggregate for one group. */
+/** A plain-data state (a number, an array, a value). */
+export type AggregateState = unknown;
+
+/** The operations of one aggregate over plain states. */
 export interface Accumulator {
-  /** Adds one row's argument value (`null` for NULL; any value for `COUNT(*)`). */
-  add(value: unknown): void;
-  /** Adds the state of `other`, an accumulator of the same kind that saw later rows. */
-  merge(other: Accumulator): void;
-  /** The aggregate's value so far. */
-  result(): unknown;
+  /** The state before any value. */
+  initial(): AggregateState;
+  /** The state after one more row's argument value (`null` for NULL; any value for `COUNT(*)`). */
+  add(state: AggregateState, value: unknown): AggregateState;
+  /** The state of `a` followed by `b` (a partial state of later rows). */
+  merge(a: AggregateState, b: AggregateState): AggregateState;
+  /** The aggregate's value. */
+  result(state: AggregateState): unknown;
 }
 
 /**
- * A fresh accumulator for an aggregate of `kind` over values of `type` (the checked type of its
+ * The operations of an aggregate of `kind` over values of `type` (the checked type of its
  * argument); `star` for `COUNT(*)`.
  * @example
+ * ```ts
  * const sum = createAccumulator('sum', 'integer');
- * for (const v of [1, null, 2]) sum.add(v);
- * sum.result(); // 3
+ * sum.result(sum.add(sum.add(sum.initial(), 1), 2)); // 3
+ * ```
  */
 export function createAccumulator(kind: AggregateKind, type: DataType, star = false): Accumulator {
   switch (kind) {
     case 'count':
-      return new Count(star);
+      return count(star);
     case 'count_distinct':
-      return new CountDistinct(keyFor(type));
+      return countDistinct(keyFor(type));
     case 'sum':
-      return new Sum(false);
+      return sum(false);
     case 'avg':
-      return new Sum(true);
+      return sum(true);
     case 'min':
-      return new Extreme(comparatorFor(type), 1);
+      return extreme(comparatorFor(type), 1);
     case 'max':
-      return new Extreme(comparatorFor(type), -1);
+      return extreme(comparatorFor(type), -1);
     case 'first':
-      return new Pick(true);
+      return pick(true);
     case 'last':
-      return new Pick(false);
+      return pick(false);
   }
 }
 
-class Count implements Accumulator {
-  readonly #star: boolean;
-  #count = 0;
-  constructor(star: boolean) {
-    this.#star = star;
-  }
-  add(value: unknown): void {
-    if (this.#star || value !== null) this.#count++;
-  }
-  merge(other: Accumulator): void {
-    this.#count += (other as Count).#count;
-  }
-  result(): unknown {
-    return this.#count;
-  }
+function count(star: boolean): Accumulator {
+  return {
+    initial: () => 0,
+    add: (s, value) => (star || value !== null ? (s as number) + 1 : s),
+    merge: (a, b) => (a as number) + (b as number),
+    result: (s) => s,
+  };
 }
 
-class CountDistinct implements Accumulator {
-  readonly #key: (value: unknown) => unknown;
-  readonly #seen = new Set<unknown>();
-  constructor(key: (value: unknown) => unknown) {
-    this.#key = key;
-  }
-  add(value: unknown): void {
-    if (value !== null) this.#seen.add(this.#key(value));
-  }
-  merge(other: Accumulator): void {
-    for (const key of (other as CountDistinct).#seen) this.#seen.add(key);
-  }
-  result(): unknown {
-    return this.#seen.size;
-  }
+/** State: the distinct keys seen, as an array. */
+function countDistinct(key: (value: unknown) => unknown): Accumulator {
+  return {
+    initial: () => [],
+    add: (s, value) => {
+      if (value === null) return s;
+      const list = s as unknown[];
+      const k = key(value);
+      if (!list.includes(k)) list.push(k);
+      return list;
+    },
+    merge: (a, b) => [...new Set([...(a as unknown[]), ...(b as unknown[])])],
+    result: (s) => (s as unknown[]).length,
+  };
 }
 
-class Sum implements Accumulator {
-  readonly #average: boolean;
-  #sum = 0;
-  #count = 0;
-  constructor(average: boolean) {
-    this.#average = average;
-  }
-  add(value: unknown): void {
-    if (value === null) return;
-    this.#sum += value as number;
-    this.#count++;
-  }
-  merge(other: Accumulator): void {
-    this.#sum += (other as Sum).#sum;
-    this.#count += (other as Sum).#count;
-  }
-  result(): unknown {
-    if (this.#count === 0) return null;
-    return this.#average ? this.#sum / this.#count : this.#sum;
-  }
+/** State: `[sum, count]`. */
+function sum(average: boolean): Accumulator {
+  return {
+    initial: () => [0, 0],
+    add: (s, value) => {
+      if (value === null) return s;
+      const [total, n] = s as [number, number];
+      return [total + (value as number), n + 1];
+    },
+    merge: (a, b) => {
+      const [t1, n1] = a as [number, number];
+      const [t2, n2] = b as [number, number];
+      return [t1 + t2, n1 + n2];
+    },
+    result: (s) => {
+      const [total, n] = s as [number, number];
+      return n === 0 ? null : average ? total / n : total;
+    },
+  };
 }
 
-class Extreme implements Accumulator {
-  readonly #compare: Comparator;
-  readonly #sign: 1 | -1;
-  #best: unknown = null;
-  constructor(compare: Comparator, sign: 1 | -1) {
-    this.#compare = compare;
-    this.#sign = sign;
-  }
-  add(value: unknown): void {
-    if (value !== null && (this.#best === null || this.#sign * this.#compare(value, this.#best) < 0)) this.#best = value;
-  }
-  merge(other: Accumulator): void {
-    this.add((other as Extreme).#best);
-  }
-  result(): unknown {
-    return this.#best;
-  }
+/** State: the best value so far, or null. */
+function extreme(compare: Comparator, sign: 1 | -1): Accumulator {
+  const add = (s: AggregateState, value: unknown): AggregateState => (value !== null && (s === null || sign * compare(value, s) < 0) ? value : s);
+  return { initial: () => null, add, merge: add, result: (s) => s };
 }
 
-class Pick implements Accumulator {
-  readonly #first: boolean;
-  #seen = false;
-  #value: unknown = null;
-  constructor(first: boolean) {
-    this.#first = first;
-  }
-  add(value: unknown): void {
-    if (this.#first && this.#seen) return;
-    this.#seen = true;
-    this.#value = value;
-  }
-  merge(other: Accumulator): void {
-    const picked = other as Pick;
-    if (picked.#seen) this.add(picked.#value);
-  }
-  result(): unknown {
-    return this.#value;
-  }
+/** State: `[seen, value]`. */
+function pick(first: boolean): Accumulator {
+  return {
+    initial: () => [false, null],
+    add: (s, value) => (first && (s as [boolean, unknown])[0] ? s : [true, value]),
+    merge: (a, b) => {
+      const [seenA] = a as [boolean, unknown];
+      const [seenB] = b as [boolean, unknown];
+      if (!seenB) return a;
+      return first && seenA ? a : b;
+    },
+    result: (s) => (s as [boolean, unknown])[1],
+  };
 }

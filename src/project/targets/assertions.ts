@@ -10,6 +10,10 @@ import type { ProjectSchema } from '../data-types.js';
 import type { Row } from '../relations/relation.js';
 import { requireColumns } from '../mappings/schema-checks.js';
 import { anyNull, repeated, withKey } from '../mappings/row-functions.js';
+import { ProjectError } from '../errors.js';
+import { checkExpression, referencedColumns, type Expression } from '../expr/index.js';
+import { failsCondition } from '../mappings/expression-functions.js';
+import { typesOf } from '../mappings/expression-parsing.js';
 import { formatCell } from './format-rows.js';
 import type { SourceLocation } from '../location.js';
 
@@ -20,6 +24,7 @@ export const assertionSpec = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('rows'), min: z.int().min(0).optional(), max: z.int().min(0).optional(), description: z.string().optional() }),
   z.strictObject({ kind: z.literal('notNull'), columns, description: z.string().optional() }),
   z.strictObject({ kind: z.literal('unique'), columns, description: z.string().optional() }),
+  z.strictObject({ kind: z.literal('expression'), condition: z.string().min(1), description: z.string().optional() }),
 ]);
 
 /** One assertion as written. */
@@ -37,16 +42,27 @@ export interface AssertionResult {
 export function assertionName(a: AssertionSpec): string {
   if (a.description) return a.description;
   if (a.kind === 'rows') return `rows${a.min !== undefined ? ` ≥ ${a.min}` : ''}${a.max !== undefined ? ` ≤ ${a.max}` : ''}`;
+  if (a.kind === 'expression') return a.condition;
   return `${a.kind}(${a.columns.join(', ')})`;
 }
 
-/** Checks the assertion's columns exist before any job runs. */
-export function checkAssertion(a: AssertionSpec, schema: ProjectSchema, what: string, location: SourceLocation | undefined): void {
-  if (a.kind !== 'rows') requireColumns(schema, a.columns, what, location);
+/** An assertion ready to run: its spec, and its condition parsed when it has one. */
+export interface PreparedAssertion {
+  readonly spec: AssertionSpec;
+  readonly condition?: Expression;
 }
 
-/** Runs one assertion over `data`. */
-export async function runAssertion(a: AssertionSpec, data: Dataset<Row>): Promise<AssertionResult> {
+/** Checks the assertion's columns (or condition) against the mapping's schema before any job runs. */
+export function checkAssertion(a: PreparedAssertion, schema: ProjectSchema, what: string, location: SourceLocation | undefined): void {
+  if (a.condition) {
+    const type = checkExpression(a.condition, schema).type;
+    if (type !== 'boolean') throw new ProjectError(`${what}: expected \`condition\` to be true or false per row, got a ${type} expression`, { location });
+  } else if (a.spec.kind !== 'rows' && a.spec.kind !== 'expression') requireColumns(schema, a.spec.columns, what, location);
+}
+
+/** Runs one assertion over `data` (whose rows have `schema`). */
+export async function runAssertion(prepared: PreparedAssertion, data: Dataset<Row>, schema: ProjectSchema): Promise<AssertionResult> {
+  const a = prepared.spec;
   const name = assertionName(a);
   switch (a.kind) {
     case 'rows': {
@@ -71,6 +87,12 @@ export async function runAssertion(a: AssertionSpec, data: Dataset<Row>): Promis
         passed: count === 0,
         detail: count === 0 ? 'all keys unique' : `${count} keys occur more than once, e.g. ${sample.map((r) => `${formatCell(r.__weft_key)} (${String(r.count)}×)`).join(', ')}`,
       };
+    }
+    case 'expression': {
+      const bad = data.filter(failsCondition, { with: { condition: prepared.condition!, types: typesOf(schema) }, label: 'assertion' });
+      const columns = referencedColumns(prepared.condition!);
+      const [count, sample] = await Promise.all([bad.count(), bad.first(3)]);
+      return { name, passed: count === 0, detail: count === 0 ? 'every row' : `${count} rows break it, e.g. ${sample.map((r) => describeRow(r, columns)).join('; ')}` };
     }
   }
 }

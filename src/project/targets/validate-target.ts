@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { ProjectError } from '../errors.js';
 import type { Phase } from '../phases.js';
 import { nameSpec } from '../spec/common.js';
-import { assertionSpec, checkAssertion, runAssertion } from './assertions.js';
+import { parseAt } from '../mappings/expression-parsing.js';
+import { assertionSpec, checkAssertion, runAssertion, type PreparedAssertion } from './assertions.js';
 import { simpleTarget } from './simple-target.js';
 import type { TargetKind } from './target.js';
 
@@ -22,17 +23,18 @@ const spec = z.strictObject({
 /** The `validate` target kind. */
 export const validateTargetKind: TargetKind<z.infer<typeof spec>> = {
   kind: 'validate',
-  summary: 'assertions on a mapping (row count, not-null, unique keys), each reported',
+  summary: 'assertions on a mapping (row count, not-null, unique keys, conditions), each reported',
   spec,
-  create: (s, setup) =>
-    simpleTarget(setup, 'validate', {
+  create: (s, setup) => {
+    const prepared: PreparedAssertion[] = s.assertions.map((a, i) => (a.kind === 'expression' ? { spec: a, condition: parseAt(setup, ['assertions', i, 'condition'], a.condition) } : { spec: a }));
+    return simpleTarget(setup, 'validate', {
       phases: new Set<Phase>([s.phase]),
       mappings: [s.mapping],
       requires: (phase, ctx) => (phase === s.phase ? ctx.mappingRequires(s.mapping) : []),
       execute: async (_phase, ctx) => {
         const output = await ctx.mapping(s.mapping);
-        s.assertions.forEach((a, i) => checkAssertion(a, output.schema, `target \`${setup.name}\`: assertion ${i + 1} on mapping \`${s.mapping}\``, setup.locate(['assertions', i])));
-        const results = await Promise.all(s.assertions.map((a) => runAssertion(a, output.dataset)));
+        prepared.forEach((a, i) => checkAssertion(a, output.schema, `target \`${setup.name}\`: assertion ${i + 1} on mapping \`${s.mapping}\``, setup.locate(['assertions', i])));
+        const results = await Promise.all(prepared.map((a) => runAssertion(a, output.dataset, output.schema)));
         const failed = results.filter((r) => !r.passed);
         const report = results.map((r) => `  ${r.passed ? '✓' : '✗'} ${r.name}: ${r.detail}`).join('\n');
         if (failed.length > 0 && s.onFailure === 'fail') {
@@ -44,5 +46,6 @@ export const validateTargetKind: TargetKind<z.infer<typeof spec>> = {
         if (failed.length > 0) ctx.print(`weft: target ${setup.name}: ${failed.length} of ${results.length} assertions failed (onFailure: warn):\n${report}`);
         return { message: `${results.length - failed.length} of ${results.length} assertions passed` };
       },
-    }),
+    });
+  },
 };

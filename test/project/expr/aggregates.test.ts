@@ -86,28 +86,27 @@ function aggregate(text: string, rows: ReadonlyArray<Record<string, unknown>>, p
   const analysis = analyzeAggregation(expression);
   const argumentsOf = analysis.aggregates.map((call) => (call.argument ? compileExpression(call.argument, COLUMNS) : () => 1));
   const types = analysis.aggregates.map((call) => (call.argument ? checkExpression(call.argument, COLUMNS).type : 'long'));
-  const fresh = () => analysis.aggregates.map((call, i) => createAccumulator(call.kind, types[i] ?? 'long', call.argument === null));
+  const ops = analysis.aggregates.map((call, i) => createAccumulator(call.kind, types[i] ?? 'long', call.argument === null));
+  const fresh = (): unknown[] => ops.map((op) => op.initial());
   const partials = Array.from({ length: parts }, () => new Map<string, ReturnType<typeof fresh>>());
   rows.forEach((row, n) => {
     const groups = partials[Math.floor((n * parts) / rows.length)];
     const key = String(row.k);
-    const accumulators = groups?.get(key) ?? fresh();
-    groups?.set(key, accumulators);
-    accumulators.forEach((acc, i) => acc.add(argumentsOf[i]?.(row) ?? null));
+    const states = groups?.get(key) ?? fresh();
+    groups?.set(key, states.map((state, i) => ops[i]!.add(state, argumentsOf[i]?.(row) ?? null)));
   });
   const [first, ...rest] = partials;
   for (const other of rest) {
-    for (const [key, accumulators] of other) {
+    for (const [key, states] of other) {
       const mine = first?.get(key);
-      if (mine) mine.forEach((acc, i) => acc.merge(accumulators[i] ?? acc));
-      else first?.set(key, accumulators);
+      first?.set(key, mine ? mine.map((state, i) => ops[i]!.merge(state, states[i])) : states);
     }
   }
   const post = compileExpression(analysis.post, aggregationColumns(analysis, COLUMNS, { groupBy: ['k'] }));
   const out: Record<string, unknown> = {};
-  for (const [key, accumulators] of first ?? []) {
+  for (const [key, states] of first ?? []) {
     const row: Record<string, unknown> = { k: key };
-    analysis.aggregates.forEach((call, i) => (row[call.column] = accumulators[i]?.result()));
+    analysis.aggregates.forEach((call, i) => (row[call.column] = ops[i]!.result(states[i])));
     out[key] = post(row);
   }
   return out;

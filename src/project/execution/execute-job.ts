@@ -1,0 +1,106 @@
+/**
+ * One call from a session to a finished job run: reads the job, expands its arguments into
+ * instances, resolves the executor settings from the job's config (and where each came from), and
+ * runs the lifecycle's phases over every instance. The CLI adds progress, the state store and
+ * `--resume` around it; tests call it directly.
+ */
+import type { EventStream } from '../../events.js';
+import { ProjectError } from '../errors.js';
+import { expandInstances, type JobInstance } from '../jobs/instances.js';
+import { readJob, type Job } from '../jobs/job.js';
+import { LIFECYCLES, type Phase } from '../phases.js';
+import type { ProjectSession } from '../session.js';
+import type { InstanceRecorder } from './recorder.js';
+import { MemoryRecords } from './recorder.js';
+import { runJob, type JobRun } from './run-job.js';
+
+/** What to run. */
+export interface ExecuteJobOptions {
+  readonly job: string;
+  /** Job arguments: `year=2013`, `year:start=2000`, … */
+  readonly args?: readonly string[];
+  /** The command: `build` runs validate → create → build → verify. @default 'build' */
+  readonly lifecycle?: Phase;
+  /** Instances at once (`-j`). @default `weft.execution.job.parallelism` */
+  readonly jobs?: number;
+  readonly force?: boolean;
+  /** `--dirty`: a regular expression of target names to rebuild with everything downstream. */
+  readonly dirty?: string;
+  /** `--target`: a regular expression of target names to run. */
+  readonly target?: string;
+  readonly keepGoing?: boolean;
+  readonly signal?: AbortSignal;
+  readonly events?: EventStream;
+  /** @default in-memory records (nothing is remembered after the process) */
+  readonly recorderFor?: (instance: JobInstance, job: Job) => Promise<InstanceRecorder>;
+  /** Instances to skip as done (`--resume`). */
+  readonly completed?: ReadonlySet<string>;
+  readonly onInstance?: (key: string, state: 'started' | JobRun['instances'][number]) => void;
+  readonly runId?: string;
+}
+
+/** The plan of a job run before it starts: the job, its instances, and the executor settings. */
+export interface JobPlan {
+  readonly job: Job;
+  readonly instances: readonly JobInstance[];
+  readonly phases: readonly Phase[];
+  readonly jobs: number;
+  readonly executor: 'sequential' | 'parallel';
+  readonly parallelism: number;
+  readonly scheduler: 'dependency' | 'manual';
+}
+
+/** Reads the job and its arguments into a plan (nothing runs). */
+export function planJob(session: ProjectSession, options: Pick<ExecuteJobOptions, 'job' | 'args' | 'lifecycle' | 'jobs'>): JobPlan {
+  const job = readJob(session.project, options.job);
+  const instances = expandInstances(job.name, job.parameters, options.args ?? []);
+  const config = session.config(job);
+  return {
+    job,
+    instances,
+    phases: LIFECYCLES[options.lifecycle ?? 'build'],
+    jobs: options.jobs ?? config.get('weft.execution.job.parallelism'),
+    executor: config.get('weft.execution.executor.class'),
+    parallelism: config.get('weft.execution.executor.parallelism'),
+    scheduler: config.get('weft.execution.scheduler.class'),
+  };
+}
+
+/** Runs a job of the session's project. Rejects only for bad input found before anything runs. */
+export async function executeJob(session: ProjectSession, options: ExecuteJobOptions): Promise<JobRun> {
+  const plan = planJob(session, options);
+  const signal = options.signal ?? new AbortController().signal;
+  const records = new MemoryRecords();
+  const select = regex(options.target, '--target');
+  const dirty = regex(options.dirty, '--dirty');
+  return runJob({
+    job: plan.job.name,
+    targets: plan.job.targets.map((t) => t.name),
+    instances: plan.instances,
+    phases: plan.phases,
+    contextFor: (instance) => session.context({ job: plan.job, instance, signal }),
+    recorderFor: options.recorderFor ? (instance) => options.recorderFor!(instance, plan.job) : (instance) => Promise.resolve(records.forInstance(instance.key)),
+    jobParallelism: plan.jobs,
+    executor: plan.executor,
+    parallelism: plan.parallelism,
+    scheduler: plan.scheduler,
+    force: options.force === true,
+    keepGoing: options.keepGoing === true,
+    signal,
+    ...(select ? { select: (t: string) => select.test(t) } : {}),
+    ...(dirty ? { dirty: (t: string) => dirty.test(t) } : {}),
+    ...(options.completed ? { completed: options.completed } : {}),
+    ...(options.events ? { events: options.events } : {}),
+    ...(options.onInstance ? { onInstance: options.onInstance } : {}),
+    ...(options.runId ? { runId: options.runId } : {}),
+  });
+}
+
+function regex(text: string | undefined, flag: string): RegExp | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return new RegExp(`^(?:${text})$`);
+  } catch (error) {
+    throw new ProjectError(`${flag} ${text}: expected a regular expression of target names, got one that does not compile (${(error as Error).message})`);
+  }
+}
