@@ -1,7 +1,7 @@
-// PostgreSQL for test suites (the state store, PostgreSQL relations): one probe per test process,
+// PostgreSQL for test suites (the state store, PostgreSQL relations): one probe per test run,
 // one fresh schema per test file, dropped at the end.
 //
-//   const pgServer = await postgresForTests();          // warns once and reports unavailable outside CI,
+//   const pgServer = await postgresForTests();          // unavailable outside CI (one notice per run),
 //   describe.skipIf(!pgServer.available)('…', () => {   // throws under CI=true when the server is down
 //     let schema: TestSchema;
 //     beforeAll(async () => { schema = await createTestSchema('store'); });
@@ -13,17 +13,10 @@
 // makes sure one is listening there before `npm test`.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
+import { TEST_PG_URL, probePostgres, skipNotice, type PostgresForTests } from './postgres-probe.js';
 
-/** The server the PostgreSQL suites use. */
-export const TEST_PG_URL = process.env.WEFT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/** The outcome of probing {@link TEST_PG_URL}. */
-export interface PostgresForTests {
-  readonly available: boolean;
-  readonly url: string;
-  /** Why the server is unavailable, or `null`. */
-  readonly reason: string | null;
-}
+export { TEST_PG_URL, type PostgresForTests } from './postgres-probe.js';
 
 /** A schema of its own for one test file. */
 export interface TestSchema {
@@ -36,34 +29,24 @@ export interface TestSchema {
 
 let probed: Promise<PostgresForTests> | undefined;
 
-async function probe(url: string): Promise<PostgresForTests> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return { available: true, url, reason: null };
-  } catch (error) {
-    return { available: false, url, reason: (error as Error).message || String((error as { code?: unknown }).code) };
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 /**
- * Probes the test server once per process. Outside CI an unreachable server makes the PostgreSQL
- * suites skip, with one warning that names the URL; under `CI=true` it throws, so the test file
- * fails instead of passing silently.
+ * Whether the test server answers, probed once per run by the global setup (`postgres-setup.ts`,
+ * which also prints the one skip notice outside CI), or here when a file runs without it. Outside
+ * CI an unreachable server makes the PostgreSQL suites skip; under `CI=true` this throws, so the
+ * test file fails instead of passing silently.
  */
 export function postgresForTests(): Promise<PostgresForTests> {
-  probed ??= probe(TEST_PG_URL).then((result) => {
-    if (result.available) return result;
-    const message = `PostgreSQL is not reachable at ${result.url} (${result.reason}).`;
-    if (process.env.CI === 'true') {
-      throw new Error(`${message} CI requires it: start it (see .ci/run) or set WEFT_TEST_PG_URL.`);
+  probed ??= (async () => {
+    let result = inject('weftPostgres') as PostgresForTests | undefined;
+    if (result === undefined) {
+      result = await probePostgres();
+      if (!result.available && process.env.CI !== 'true') console.warn(skipNotice(result));
     }
-    console.warn(`[weft tests] ${message} Skipping the PostgreSQL suites; start the server or set WEFT_TEST_PG_URL to run them.`);
+    if (!result.available && process.env.CI === 'true') {
+      throw new Error(`PostgreSQL is not reachable at ${result.url} (${result.reason}). CI requires it: start it (see .ci/run) or set WEFT_TEST_PG_URL.`);
+    }
     return result;
-  });
+  })();
   return probed;
 }
 

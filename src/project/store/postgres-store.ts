@@ -127,7 +127,7 @@ function connectionError(error: unknown, target: PostgresTarget): unknown {
   if (error instanceof StateStoreError) return error;
   const code = (error as { code?: unknown }).code;
   const reason = (error as Error).message || String(code);
-  if (typeof code === 'string' && UNREACHABLE.has(code) || /timeout/i.test(reason)) {
+  if ((typeof code === 'string' && UNREACHABLE.has(code)) || /timeout/i.test(reason)) {
     return new StateStoreError(
       `Cannot reach the PostgreSQL state store at ${target.address} (${target.redacted}): ${reason}. ` +
         'Start the server (on Debian: pg_ctlcluster <version> main start; elsewhere: pg_ctl -D <data dir> start), ' +

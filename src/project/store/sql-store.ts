@@ -99,10 +99,12 @@ export class SqlStateStore implements StateStore {
     if (this.#closed) throw new StateStoreError(`The state store at ${this.#db.location} is closed`, { code: 'WEFT_STORE_CLOSED' });
   }
 
-  async #insert(sql: string, params: readonly SqlValue[]): Promise<number> {
+  /** Runs an `INSERT … SELECT … FROM <parent> WHERE id = ?`; no row inserted means no such parent. */
+  async #insert(sql: string, params: readonly SqlValue[], parent: string, parentId: number | string): Promise<number> {
     if (this.#closed) throw new StateStoreError(`The state store at ${this.#db.location} is closed`, { code: 'WEFT_STORE_CLOSED' });
     const rows = await this.#db.all(`${sql} RETURNING id`, params);
-    return Number(rows[0]?.id);
+    if (rows[0] === undefined) throw new StateStoreError(`No ${parent} with id ${parentId} in the state store at ${this.#db.location}`, { code: 'WEFT_STORE_UNKNOWN_ID' });
+    return Number(rows[0].id);
   }
 
   async #end(tx: SqlExecutor, table: 'instances' | 'targets', id: number, status: FinalStatus, error: string | null, now: number): Promise<void> {
@@ -112,9 +114,13 @@ export class SqlStateStore implements StateStore {
 
   /** @inheritdoc */
   beginBatch(start: BatchStart): Promise<number> {
+    // The owner row always exists while the store is open: it is the parent of every batch.
     return this.#insert(
-      `INSERT INTO batches (project, job, lifecycle, args, instances, status, started_at, owner) VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`,
+      `INSERT INTO batches (project, job, lifecycle, args, instances, status, started_at, owner)
+       SELECT ?, ?, ?, ?, ?, 'running', ?, token FROM owners WHERE token = ?`,
       [start.project, start.job, start.lifecycle, start.args, JSON.stringify(start.instances), this.#now(), this.#owner.token],
+      'owner',
+      this.#owner.token,
     );
   }
 
@@ -146,8 +152,11 @@ export class SqlStateStore implements StateStore {
   /** @inheritdoc */
   beginInstance(start: InstanceStart): Promise<number> {
     return this.#insert(
-      `INSERT INTO instances (batch_id, project, job, instance_key, params, lifecycle, status, started_at, owner) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
-      [start.batchId, start.project, start.job, start.instanceKey, JSON.stringify(start.params), start.lifecycle, this.#now(), this.#owner.token],
+      `INSERT INTO instances (batch_id, project, job, instance_key, params, lifecycle, status, started_at, owner)
+       SELECT id, ?, ?, ?, ?, ?, 'running', ?, ? FROM batches WHERE id = ?`,
+      [start.project, start.job, start.instanceKey, JSON.stringify(start.params), start.lifecycle, this.#now(), this.#owner.token, start.batchId],
+      'batch',
+      start.batchId,
     );
   }
 
@@ -177,10 +186,9 @@ export class SqlStateStore implements StateStore {
       `INSERT INTO targets (instance_id, project, phase, target, partition_key, digest, status, started_at, owner)
        SELECT id, project, ?, ?, ?, ?, 'running', ?, ? FROM instances WHERE id = ?`,
       [start.phase, start.target, start.partitionKey, start.digest, this.#now(), this.#owner.token, start.instanceId],
-    ).then((id) => {
-      if (Number.isNaN(id)) throw new StateStoreError(`No instance with id ${start.instanceId} in the state store at ${this.#db.location}`, { code: 'WEFT_STORE_UNKNOWN_ID' });
-      return id;
-    });
+      'instance',
+      start.instanceId,
+    );
   }
 
   /** @inheritdoc */

@@ -68,9 +68,12 @@ class SqliteDriver implements SqlDriver {
   readonly #queue: SerialQueue;
   readonly #queueKey: string | null;
 
-  constructor(db: Database.Database, location: string) {
+  readonly #busyTimeoutMs: number;
+
+  constructor(db: Database.Database, location: string, busyTimeoutMs: number) {
     this.#db = db;
     this.location = location;
+    this.#busyTimeoutMs = busyTimeoutMs;
     ({ key: this.#queueKey, queue: this.#queue } = acquireQueue(location));
     this.#direct = {
       all: (sql, params = []) => Promise.resolve(this.#all(sql, params)),
@@ -106,7 +109,7 @@ class SqliteDriver implements SqlDriver {
     const code = (error as { code?: unknown }).code;
     if (code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') return error;
     return new StateStoreError(
-      `The state store at ${this.location} stayed locked by another process longer than its busy timeout (${this.#db.pragma('busy_timeout', { simple: true }) as number} ms)`,
+      `The state store at ${this.location} stayed locked by another process longer than its busy timeout (${this.#busyTimeoutMs} ms)`,
       { code: 'WEFT_STORE_BUSY', cause: error },
     );
   }
@@ -167,9 +170,10 @@ function connect(file: string, busyTimeoutMs: number): Database.Database {
  * ```
  */
 export async function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Promise<SqlStateStore> {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
   let db: Database.Database;
   try {
-    db = connect(file, options.busyTimeoutMs ?? 10_000);
+    db = connect(file, busyTimeoutMs);
   } catch (error) {
     throw new StateStoreError(
       `Cannot open the SQLite state store at ${file}: ${(error as Error).message}. ` +
@@ -177,5 +181,5 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
       { code: 'WEFT_STORE_OPEN', cause: error },
     );
   }
-  return SqlStateStore.open(new SqliteDriver(db, file), options);
+  return SqlStateStore.open(new SqliteDriver(db, file, busyTimeoutMs), options);
 }

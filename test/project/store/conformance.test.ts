@@ -78,6 +78,7 @@ for (const backend of await storeBackends('conformance')) {
       await expect(store.endInstance(999_999, 'succeeded')).rejects.toThrow(/No instance with id 999999/);
       await expect(store.endTarget(999_999, 'succeeded')).rejects.toBeInstanceOf(StateStoreError);
       await expect(store.endBatch(999_999, 'succeeded')).rejects.toThrow(/No batch with id 999999/);
+      await expect(instance(store, project, 999_999, 'year=3')).rejects.toThrow(/No batch with id 999999/);
       await expect(store.beginTarget({ instanceId: 999_999, phase: 'build', target: 't', partitionKey: '', digest: '' })).rejects.toThrow(/No instance/);
       await expect(store.endInstance(one, 'running' as FinalStatus)).rejects.toThrow(/Expected an end status.*got "running"/);
     });
