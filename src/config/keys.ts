@@ -132,6 +132,12 @@ export const SETTING_SPECS: { readonly [K in SettingKey]: KeySpec<Settings[K]> }
     schema: positiveInt,
     default: () => 16384,
   },
+  'weft.store.url': {
+    description:
+      'Where job runs, target states and run history are recorded: null for the embedded SQLite file .weft/state.db in the project directory, a file path or sqlite:<path> (relative to the project directory), or postgres://user@host:5432/db?schema=name for a shared PostgreSQL store.',
+    schema: z.string().min(1).nullable(),
+    default: () => null,
+  },
 };
 
 /** Every known key, in table order. */

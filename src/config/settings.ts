@@ -51,6 +51,8 @@ export interface Settings {
   'weft.parallelism.default': number | null;
   /** Rows per columnar batch produced by sources and operators. @default 16384 */
   'weft.dataflow.batchRows': number;
+  /** Where run state and history are recorded: `null` for `.weft/state.db`, a path, `sqlite:<path>` or `postgres://…`. @default null */
+  'weft.store.url': string | null;
 }
 
 /** A dotted lower-case setting name, e.g. `weft.scheduler.mode`. */

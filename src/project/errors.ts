@@ -47,4 +47,15 @@ export class TargetFailedError extends WeftError {
   }
 }
 
-for (const cls of [ProjectError, ExpressionError, TargetFailedError]) registerErrorClass(cls.name, cls);
+/**
+ * The state store cannot be opened, reached or written: the message names the store (a file path,
+ * or a URL with its password redacted) and how to fix it.
+ */
+export class StateStoreError extends WeftError {
+  override name = 'StateStoreError';
+  constructor(message: string, options: { cause?: unknown; code?: string } = {}) {
+    super(message, { code: options.code ?? 'WEFT_STORE', ...(options.cause === undefined ? {} : { cause: options.cause }) });
+  }
+}
+
+for (const cls of [ProjectError, ExpressionError, TargetFailedError, StateStoreError]) registerErrorClass(cls.name, cls);
