@@ -31,7 +31,7 @@ export interface ExecuteJobOptions {
   readonly keepGoing?: boolean;
   readonly signal?: AbortSignal;
   readonly events?: EventStream;
-  /** @default in-memory records (nothing is remembered after the process) */
+  /** @default in-memory records shared by the session's runs (nothing is remembered after the process) */
   readonly recorderFor?: (instance: JobInstance, job: Job) => Promise<InstanceRecorder>;
   /** Instances to skip as done (`--resume`). */
   readonly completed?: ReadonlySet<string>;
@@ -70,7 +70,7 @@ export function planJob(session: ProjectSession, options: Pick<ExecuteJobOptions
 export async function executeJob(session: ProjectSession, options: ExecuteJobOptions): Promise<JobRun> {
   const plan = planJob(session, options);
   const signal = options.signal ?? new AbortController().signal;
-  const records = new MemoryRecords();
+  const records = memoryRecordsOf(session);
   const select = regex(options.target, '--target');
   const dirty = regex(options.dirty, '--dirty');
   return runJob({
@@ -94,6 +94,15 @@ export async function executeJob(session: ProjectSession, options: ExecuteJobOpt
     ...(options.onInstance ? { onInstance: options.onInstance } : {}),
     ...(options.runId ? { runId: options.runId } : {}),
   });
+}
+
+/** Runs of a session without a state store remember each other in memory. */
+const sessionRecords = new WeakMap<ProjectSession, MemoryRecords>();
+
+function memoryRecordsOf(session: ProjectSession): MemoryRecords {
+  let records = sessionRecords.get(session);
+  if (!records) sessionRecords.set(session, (records = new MemoryRecords()));
+  return records;
 }
 
 function regex(text: string | undefined, flag: string): RegExp | undefined {

@@ -54,19 +54,23 @@ export async function runInstance(options: RunInstanceOptions): Promise<Instance
   const failedTargets = new Map<string, Phase>();
   let status: Exclude<InstanceStatus, 'not-run'> = 'succeeded';
   let error: Error | undefined;
+  /** An error that leaves nothing to run: the targets could not be built, or a phase could not be planned. */
+  let fatal = false;
   let targets: Target[] = [];
   try {
     targets = options.targets.map((name) => context.target(name));
   } catch (cause) {
     error = cause as Error;
+    fatal = true;
   }
   for (const phase of options.phases) {
-    if (error !== undefined || status === 'cancelled' || (status === 'failed' && !options.keepGoing)) {
+    if (fatal || status === 'cancelled' || (status === 'failed' && !options.keepGoing)) {
       phases.push({ phase, status: 'not-run', targets: [], durationMs: 0 });
       continue;
     }
     const run = await runPhase(phase, targets, failedTargets, options).catch((cause: unknown) => {
       error ??= cause as Error;
+      fatal = true;
       return { phase, status: 'failed', targets: [], durationMs: 0 } satisfies PhaseRun;
     });
     phases.push(run);
@@ -85,8 +89,9 @@ async function runPhase(phase: Phase, targets: readonly Target[], failedTargets:
   const started = Date.now();
   const { context } = options;
   const dag = phaseDag(phase, targets, options.selected, context, options.scheduler);
-  if (phase === 'validate' || phase === 'build') prefetchMappings(dag.nodes.map((n) => n.data), context);
+  if (phase === 'validate' || phase === 'build') prefetchMappings(dag.nodes.filter((n) => n.deps.length === 0).map((n) => n.data), context);
   const outcomes = new Map<string, Omit<TargetRun, 'target' | 'phase'>>();
+  const startOrder: string[] = [];
   const result = await runGraph(dag, {
     name: `${options.name} ${phase}`,
     runId: `${options.runId}.${phase}`,
@@ -94,9 +99,15 @@ async function runPhase(phase: Phase, targets: readonly Target[], failedTargets:
     failurePolicy: options.keepGoing ? 'keep-going' : 'fail-fast',
     signal: options.signal,
     ...(options.events ? { events: options.events } : {}),
-    execute: (node) => runTarget(phase, node.data, failedTargets, outcomes, options),
+    execute: (node) => {
+      if (!startOrder.includes(node.id)) startOrder.push(node.id);
+      return runTarget(phase, node.data, failedTargets, outcomes, options);
+    },
   });
   const runs: TargetRun[] = dag.nodes.map((node) => targetRun(phase, node.id, result.nodes.get(node.id), outcomes.get(node.id)));
+  // In the order they started (those that never started last, in DAG order).
+  const rank = (name: string): number => (startOrder.includes(name) ? startOrder.indexOf(name) : Infinity);
+  runs.sort((a, b) => rank(a.target) - rank(b.target));
   for (const run of runs) if (run.status === 'failed') failedTargets.set(run.target, phase);
   const status = result.status === 'cancelled' ? 'cancelled' : result.status === 'failed' ? 'failed' : 'succeeded';
   return { phase, status, targets: runs, durationMs: Date.now() - started };
@@ -141,7 +152,11 @@ async function isClean(phase: Phase, target: Target, digest: string, options: Ru
   return (await target.outputExists(phase, options.context)) === true;
 }
 
-/** Starts planning every mapping the phase's targets read, so planning overlaps (bounded by the planner). */
+/**
+ * Starts planning the mappings of the targets that wait for no other target in the phase, so their
+ * planning overlaps (bounded by the planner). Targets that wait for others plan when they start:
+ * the data they read is written by those others first.
+ */
 function prefetchMappings(targets: readonly Target[], context: InstanceContext): void {
   for (const target of targets) for (const mapping of target.mappings) context.mapping(mapping).catch(() => undefined);
 }

@@ -4,14 +4,13 @@
  * is instantiated, so a wrong column name fails while the job is planned, before any data is read.
  */
 import { z } from 'zod';
-import { first } from '../../dataflow/index.js';
 import { ProjectError } from '../errors.js';
 import type { EntitySetup } from '../entity-setup.js';
 import type { ProjectField, ProjectSchema } from '../data-types.js';
 import { nameSpec, partitionFilterSpec } from '../spec/common.js';
 import type { PartitionCondition, PartitionFilter, Row } from '../relations/relation.js';
 import type { Mapping, MappingKind } from './mapping.js';
-import { conform, withKey, withSortKey } from './row-functions.js';
+import { conform, keepFirst, withKey, withSortKey } from './row-functions.js';
 import { requireColumns } from './schema-checks.js';
 
 const names = z.union([nameSpec, z.array(nameSpec).min(1)]).transform((v) => (typeof v === 'string' ? [v] : v));
@@ -118,11 +117,10 @@ export const deduplicateKind: MappingKind<z.infer<typeof dedupSpec>> = {
       const all = input.schema.fields.map((f) => f.name);
       const columns = spec.columns ?? all;
       requireColumns(input.schema, columns, `mapping \`${setup.name}\``, setup.locate(['columns']));
-      const aggs = Object.fromEntries(all.map((c) => [c, first(c)]));
       const dataset = input.dataset
         .map(withKey, { with: { columns, as: '__weft_key' }, label: 'dedup key' })
-        .groupBy('__weft_key')
-        .agg(aggs)
+        .keyBy('__weft_key')
+        .reduce(keepFirst, { label: 'keep first' })
         .map(conform, { with: { fields: all }, label: 'dedup columns' });
       return Promise.resolve({ dataset, schema: input.schema });
     });

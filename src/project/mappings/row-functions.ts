@@ -83,3 +83,8 @@ export const repeated = (row: Row): boolean => Number(row.count) > 1;
 
 registerAt(here, 'weft.project.anyNull', anyNull);
 registerAt(here, 'weft.project.repeated', repeated);
+
+/** The first of two rows of one key (deduplication keeps the earliest row). */
+export const keepFirst = (a: Row): Row => a;
+
+registerAt(here, 'weft.project.keepFirst', keepFirst);
