@@ -16,7 +16,10 @@ import { runJob, type JobRun } from './run-job.js';
 
 /** What to run. */
 export interface ExecuteJobOptions {
+  /** The job to run; with `targets`, only names the run. */
   readonly job: string;
+  /** Run these targets as a job of their own without parameters (`weft target build …`). */
+  readonly targets?: readonly string[];
   /** Job arguments: `year=2013`, `year:start=2000`, … */
   readonly args?: readonly string[];
   /** The command: `build` runs validate → create → build → verify. @default 'build' */
@@ -51,8 +54,8 @@ export interface JobPlan {
 }
 
 /** Reads the job and its arguments into a plan (nothing runs). */
-export function planJob(session: ProjectSession, options: Pick<ExecuteJobOptions, 'job' | 'args' | 'lifecycle' | 'jobs'>): JobPlan {
-  const job = readJob(session.project, options.job);
+export function planJob(session: ProjectSession, options: Pick<ExecuteJobOptions, 'job' | 'targets' | 'args' | 'lifecycle' | 'jobs'>): JobPlan {
+  const job = options.targets ? targetsJob(session, options.job, options.targets) : readJob(session.project, options.job);
   const instances = expandInstances(job.name, job.parameters, options.args ?? []);
   const config = session.config(job);
   return {
@@ -94,6 +97,18 @@ export async function executeJob(session: ProjectSession, options: ExecuteJobOpt
     ...(options.onInstance ? { onInstance: options.onInstance } : {}),
     ...(options.runId ? { runId: options.runId } : {}),
   });
+}
+
+/** A job of its own for targets named on the command line: no parameters, the project's config. */
+function targetsJob(session: ProjectSession, name: string, targets: readonly string[]): Job {
+  const known = session.project.targets;
+  for (const target of targets) {
+    if (!known.has(target)) {
+      throw new ProjectError(`project \`${session.project.name}\` has no target \`${target}\`; its targets: ${[...known.keys()].join(', ') || 'none'}`);
+    }
+  }
+  const location = { file: session.project.file, line: 1, column: 1 };
+  return { name, description: undefined, location, parameters: [], environment: [], config: [], targets: targets.map((t) => ({ name: t, location: known.get(t)!.location })) };
 }
 
 /** Runs of a session without a state store remember each other in memory. */
