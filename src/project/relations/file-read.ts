@@ -55,7 +55,7 @@ function partitionDataset(config: FileRelationConfig, ctx: RelationContext, file
   if (!needsMap) return source as Dataset<Row>;
   const data: ReadRowData = {
     partition: values,
-    ...(config.fields === undefined ? {} : { casts: columnPairs(config.fields) }),
+    ...(config.fields === undefined ? {} : { columns: columnPairs(config.fields) }),
     ...(text ? { text: true } : {}),
   };
   const label = config.columns.length > 0 ? `add partition ${config.columns.map((c) => c.name).join(', ')}` : 'apply schema';

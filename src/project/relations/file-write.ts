@@ -19,15 +19,14 @@ import { createInterface } from 'node:readline';
 import type { Dataset } from '../../dataflow/index.js';
 import { SUCCESS_MARKER, abortWrite, beginWrite, commitWrite } from '../../dataflow/sinks/index.js';
 import { FileOutput } from '../../dataflow/sinks/file-output.js';
-import { ProjectError, RelationError } from '../errors.js';
+import { RelationError } from '../errors.js';
 import { describePath, nameOf, type FileRelationConfig } from './file-config.js';
 import { dataFiles, isHiddenName } from './file-layout.js';
 import { columnPairs } from './file-spec.js';
 import { typePartitionValues } from './partitions.js';
 import type { PartitionValues, RelationContext, Row, WriteMode } from './relation.js';
 import { writeRow, type WriteRowData } from './row-functions.js';
-
-const WRITE_MODES: readonly WriteMode[] = ['overwrite', 'append', 'error_if_exists', 'ignore_if_exists'];
+import { checkWriteMode } from './write-modes.js';
 
 /** True when `path` holds committed data: data files, or a `_SUCCESS` marker. */
 export async function hasData(path: string): Promise<boolean> {
@@ -36,12 +35,6 @@ export async function hasData(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-/** Checks a write mode. */
-export function checkWriteMode(mode: unknown, relation: string): WriteMode {
-  if (WRITE_MODES.includes(mode as WriteMode)) return mode as WriteMode;
-  throw new ProjectError(`unknown write mode ${JSON.stringify(mode)} for relation ${relation}: expected one of ${WRITE_MODES.join(', ')}`, { code: 'WEFT_PROJECT' });
 }
 
 /** Writes `data` into one partition (or the whole relation) in `mode`; resolves to the rows written. */

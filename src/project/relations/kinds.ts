@@ -5,11 +5,12 @@
  */
 import { ProjectError } from '../errors.js';
 import { FILE_RELATION_KIND } from './file-relation.js';
+import { POSTGRES_RELATION_KIND } from './postgres-relation.js';
 import type { RelationKind } from './relation.js';
 
 /** Every relation kind, by the name project files use. */
 export const RELATION_KINDS: ReadonlyMap<string, RelationKind> = new Map<string, RelationKind>(
-  [FILE_RELATION_KIND as RelationKind].map((k) => [k.kind, k]),
+  [FILE_RELATION_KIND as RelationKind, POSTGRES_RELATION_KIND as RelationKind].map((k) => [k.kind, k]),
 );
 
 /**

@@ -16,8 +16,8 @@ type Record_ = Record<string, unknown>;
 export interface ReadRowData {
   /** Values added to every row (the partition's, typed). */
   readonly partition: Readonly<Record<string, unknown>>;
-  /** Declared column types to conform the file's values to (formats whose reader does not type them). */
-  readonly casts?: ReadonlyArray<readonly [string, DataType]>;
+  /** The declared columns: rows hold exactly these, conformed to their types. */
+  readonly columns?: ReadonlyArray<readonly [string, DataType]>;
   /** Text files: each record is a line, which becomes the column `value`. */
   readonly text?: boolean;
 }
@@ -32,11 +32,16 @@ export interface WriteRowData {
   readonly text?: boolean;
 }
 
-/** Adds a partition's values (and applies declared types) to one row read from its files. */
+/** Adds a partition's values to one row read from its files (and keeps only the declared columns, typed). */
 export function readRow(record: unknown, ctx: { with: ReadRowData }): Record_ {
-  const { partition, casts, text } = ctx.with;
-  const row: Record_ = text === true ? { value: record } : { ...(record as Record_) };
-  if (casts !== undefined) for (const [name, type] of casts) row[name] = conformValue(type, row[name]);
+  const { partition, columns, text } = ctx.with;
+  const source: Record_ = text === true ? { value: record } : (record as Record_);
+  let row: Record_;
+  if (columns === undefined) row = { ...source };
+  else {
+    row = {};
+    for (const [name, type] of columns) row[name] = conformValue(type, source[name]);
+  }
   for (const key of Object.keys(partition)) row[key] = partition[key];
   return row;
 }

@@ -158,10 +158,10 @@ describe('errors', () => {
     rmSync(join(dir, 'data/sales'), { recursive: true });
   });
 
-  it('a malformed CSV row follows onError, and a declared schema types the columns', async () => {
+  it('a malformed CSV row follows onError, and a declared schema types and selects the columns', async () => {
     const dir = projectDir();
     mkdirSync(join(dir, 'in/k=1'), { recursive: true });
-    writeFileSync(join(dir, 'in/k=1/a.csv'), 'id;when\n1;2020-01-01\nx;2020-01-02\n3;2020-01-03\n');
+    writeFileSync(join(dir, 'in/k=1/a.csv'), 'id;when;note\n1;2020-01-01;a\nx;2020-01-02;b\n3;2020-01-03;c\n');
     const ctx = context(makeEnv());
     const make = (onError: string): ReturnType<typeof relationOf> =>
       relationOf(FILE_RELATION_KIND, { format: 'csv', location: 'in', partitions: [{ name: 'k', type: 'int' }], schema: { id: 'int', when: 'date' }, options: { delimiter: ';', onError } }, dir);
