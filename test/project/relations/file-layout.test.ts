@@ -173,10 +173,10 @@ describe('errors', () => {
   });
 });
 
-describe('on the thread backend', () => {
-  it('adds partition columns and shapes written rows in worker threads', async () => {
+describe.each(['thread', 'process'] as const)('on the %s backend', (backend) => {
+  it('adds partition columns and shapes written rows in workers', async () => {
     const dir = projectDir();
-    const ctx = context(makeEnv('thread', 2));
+    const ctx = context(makeEnv(backend, 2));
     const rel = relationOf(FILE_RELATION_KIND, { format: 'parquet', location: 'out', partitions: [{ name: 'day', type: 'date' }, { name: 'ok', type: 'boolean' }], schema: { n: 'long' } }, dir);
     const rows = Array.from({ length: 40 }, (_, i) => ({ n: i, day: 'ignored', extra: 'dropped' }));
     expect(await rel.write(ctx, ctx.env.fromCollection(rows), { partition: { day: '2021-03-04', ok: true }, mode: 'overwrite' })).toBe(40);
