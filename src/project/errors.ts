@@ -58,4 +58,19 @@ export class StateStoreError extends WeftError {
   }
 }
 
-for (const cls of [ProjectError, ExpressionError, TargetFailedError, StateStoreError]) registerErrorClass(cls.name, cls);
+/**
+ * A relation operation failed at run time: a location that holds no data, a partition that already
+ * exists under `error_if_exists`, a database that cannot be reached. The message names the
+ * relation, where it lives, and what is there; `cause` is the underlying error.
+ */
+export class RelationError extends WeftError {
+  override name = 'RelationError';
+  /** The name of the relation in the project. */
+  readonly relation: string;
+  constructor(relation: string, message: string, options: { cause?: unknown; code?: string } = {}) {
+    super(message, { code: options.code ?? 'WEFT_RELATION', ...(options.cause === undefined ? {} : { cause: options.cause }) });
+    this.relation = relation;
+  }
+}
+
+for (const cls of [ProjectError, ExpressionError, TargetFailedError, StateStoreError, RelationError]) registerErrorClass(cls.name, cls);

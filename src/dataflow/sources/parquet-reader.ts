@@ -88,9 +88,15 @@ export async function planParquet(
 ): Promise<{ schema: Schema; splits: FileSplit[] }> {
   const splits: FileSplit[] = [];
   let schema: Schema | undefined;
+  let emptySchema: Schema | undefined;
   for (const path of paths) {
     await withParquet(path, (_file, metadata) => {
       const own = schemaOf(metadata);
+      // A file without rows (e.g. the part of a task that got none) has nothing to read, and may have no columns.
+      if (Number(metadata.num_rows) === 0) {
+        emptySchema ??= own;
+        return Promise.resolve();
+      }
       if (schema === undefined) schema = own;
       else if (!sameFields(schema, own)) {
         throw new SourceError(path, `Expected every Parquet file of one source to have the columns of the first (${describe(schema)}), but ${path} has ${describe(own)}. Read them as separate sources.`);
@@ -104,7 +110,7 @@ export async function planParquet(
       return Promise.resolve();
     });
   }
-  return { schema: schema ?? { fields: [] }, splits };
+  return { schema: schema ?? emptySchema ?? { fields: [] }, splits };
 }
 
 function describe(schema: Schema): string {

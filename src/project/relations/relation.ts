@@ -102,6 +102,11 @@ export interface RelationSetup {
   readonly location: SourceLocation | undefined;
   /** The location of a value inside the spec by its path (e.g. `['partitions', 0, 'type']`), for errors. */
   locate(path: readonly (string | number)[]): SourceLocation | undefined;
+  /**
+   * The URL of a shared connection of the project by name (a PostgreSQL relation's `connection`),
+   * or undefined when the project has none of that name. Absent when the project defines none.
+   */
+  connection?(name: string): string | undefined;
 }
 
 /**

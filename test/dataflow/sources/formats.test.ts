@@ -79,6 +79,18 @@ describe('NDJSON, Parquet and collections', () => {
     expect(rows).toEqual(people.map((p) => ({ ...p, at: new Date(Date.UTC(2024, 0, 1 + p.id)) })));
   });
 
+  it('Parquet: a file without rows (the part of a task that got none) adds no splits and no schema conflict', async () => {
+    const empty = parquetWriteBuffer({ columnData: [] });
+    const dir = await tempDir({ 'part-00000.parquet': new Uint8Array(empty), 'part-00001.parquet': new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'id', data: Int32Array.from([1, 2]), type: 'INT32' }] })) });
+    try {
+      const { splits, schema } = await planSplits('parquet', [dir.path('part-00000.parquet'), dir.path('part-00001.parquet')], {}, 1);
+      expect(schema.fields.map((f) => f.name)).toEqual(['id']);
+      expect(splits.map((s) => [s.path.endsWith('part-00001.parquet'), s.start, s.end])).toEqual([[true, 0, 2]]);
+    } finally {
+      await dir.cleanup();
+    }
+  });
+
   it('Parquet rejects a file that is not Parquet with the path', async () => {
     await expect(planSplits('parquet', tmp.path('people.ndjson'), {}, 1)).rejects.toThrow(/people\.ndjson to be a Parquet file/);
   });
