@@ -1,12 +1,14 @@
 /**
  * The mapping and target kinds weft ships, by the name project files use. Relation kinds live with
- * the relations (`relations/kinds.ts`); `Kinds` gathers all three for an instance context.
+ * the relations (`relations/kinds.ts`); {@link builtinKinds} gathers all three for a session.
  */
 import { deduplicateKind, joinKind, readKind, sortKind, unionKind } from './mappings/basic-kinds.js';
 import { aggregateKind } from './mappings/aggregate-kind.js';
 import { extendKind, filterKind, projectKind, selectKind } from './mappings/expression-kinds.js';
 import { functionKind } from './mappings/function-kind.js';
+import type { Kinds } from './instantiate.js';
 import type { MappingKind } from './mappings/mapping.js';
+import { RELATION_KINDS } from './relations/kinds.js';
 import { consoleTargetKind } from './targets/console-target.js';
 import { fileTargetKind } from './targets/file-target.js';
 import { relationTargetKind } from './targets/relation-target.js';
@@ -20,3 +22,8 @@ export const MAPPING_KINDS: ReadonlyMap<string, MappingKind> = byName<MappingKin
 
 /** Every built-in target kind. */
 export const TARGET_KINDS: ReadonlyMap<string, TargetKind> = byName<TargetKind>([relationTargetKind, validateTargetKind, fileTargetKind, consoleTargetKind] as TargetKind[]);
+
+/** Every built-in kind: relations, mappings and targets. */
+export function builtinKinds(): Kinds {
+  return { relations: RELATION_KINDS, mappings: MAPPING_KINDS, targets: TARGET_KINDS };
+}

@@ -202,7 +202,12 @@ export class InstanceContext implements MappingContext, TargetContext {
     const dir = this.project.dir;
     if (section === 'relations') {
       const p = prepare(entity, this.variables, this.#kinds.relations, dir);
-      return { value: p.kind.create(p.spec, p.setup), digest: p.digest };
+      // A relation's `connection` names a variable holding the URL (so a profile can switch it).
+      const connection = (name: string): string | undefined => {
+        const value = this.variables.definition(name) === undefined ? undefined : this.variables.get(name);
+        return typeof value === 'string' ? value : undefined;
+      };
+      return { value: p.kind.create(p.spec, { ...p.setup, connection }), digest: p.digest };
     }
     if (section === 'mappings') {
       const p = prepare(entity, this.variables, this.#kinds.mappings, dir);
