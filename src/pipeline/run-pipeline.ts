@@ -71,7 +71,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
                 ...(transferable(p) ? { transfer: true } : {}),
               },
               // Step retries are the DAG executor's: one attempt per submission here.
-              { signal: ctx.signal, maxFailures: 1, onStart: (slot) => ctx.started({ backend: p.backend, slot }) },
+              { signal: ctx.abortSource, maxFailures: 1, onStart: (slot) => ctx.started({ backend: p.backend, slot }) },
             );
             publish(p.step, result.value, outputs);
             if (key !== undefined) await cache.set(pipeline.name, p.step.name, key, result.value);
