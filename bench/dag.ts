@@ -1,11 +1,13 @@
 /**
  * (c) A random 10k-node DAG of no-op async nodes at parallelism 8: what orchestration costs per node.
  *
- * weft: `runGraph` over a `Dag` built once (it is compiled to integer arrays so that one DAG runs
- * many times cheaply). Peer: the least a DAG runner must do — a ready queue fed by per-node
- * counters of unmet dependencies, plus a tiny p-limit style concurrency limiter — written below in
- * ~40 lines. For reference, the same DAG as a `Pipeline` of async steps on
- * `ParallelExecutor({ backend: 'async' })`, whose every node is also a task on the scheduler.
+ * weft (the headline): the DAG as a `Pipeline` of no-op async steps run with
+ * `pipeline.run({ executor })` on one `ParallelExecutor({ backend: 'async' })` — what users run: every
+ * run is planned and checked, and every step is a task on the engine's scheduler. For reference,
+ * `runGraph` alone over a `Dag` built once (compiled to integer arrays so that one DAG runs many
+ * times cheaply): the orchestration without steps. Peer: the least a DAG runner must do — a ready
+ * queue fed by per-node counters of unmet dependencies, plus a tiny p-limit style concurrency
+ * limiter — written below in ~40 lines.
  * The DAG comes from a seeded PRNG: node i waits for 0–3 distinct earlier nodes.
  *
  * Run alone: npm run build && node --import tsx bench/dag.ts
@@ -122,12 +124,18 @@ async function graph(): Promise<number> {
 async function pipeline(): Promise<number> {
   const built = new Pipeline('bench_dag');
   deps.forEach((list, i) => built.addStep(noop, { name: `n${i}`, after: list.map((d) => `n${d}`) }));
-  return medianOf(Math.min(ROUNDS, 3), 1, () =>
-    timeMs(async () => {
-      const result = await built.run({ executor: new ParallelExecutor({ maxWorkers: PARALLELISM, backend: 'async' }) });
-      result.assertSucceeded();
-    }),
-  );
+  // One executor for every round, as a program running a pipeline repeatedly would keep one.
+  const executor = new ParallelExecutor({ maxWorkers: PARALLELISM, backend: 'async' });
+  try {
+    return await medianOf(ROUNDS, WARMUP, () =>
+      timeMs(async () => {
+        const result = await built.run({ executor });
+        result.assertSucceeded();
+      }),
+    );
+  } finally {
+    await executor.close();
+  }
 }
 
 const bareMs = await bare();
@@ -141,27 +149,27 @@ printTable(
   ['strategy', 'wall', 'nodes/s', 'vs bare loop'],
   [
     row('bare ready-queue + limiter (peer)', bareMs),
-    row('weft runGraph', graphMs),
-    row('weft Pipeline, ParallelExecutor async (reference)', pipelineMs),
+    row('weft Pipeline, ParallelExecutor async', pipelineMs),
+    row('weft runGraph alone (reference)', graphMs),
   ],
 );
 
-const graphRate = rate(graphMs);
-const ratio = graphRate / rate(bareMs);
+const pipelineRate = rate(pipelineMs);
+const ratio = pipelineRate / rate(bareMs);
 report([
   {
-    workload: '10k-node DAG, runGraph, parallelism 8',
-    weft: `${formatCount(graphRate)} nodes/s`,
+    workload: '10k-node DAG, Pipeline on async executor, parallelism 8',
+    weft: `${formatCount(pipelineRate)} nodes/s`,
     peer: `bare loop ${formatCount(rate(bareMs))}/s`,
     ratio: formatRatio(ratio),
     target: '≥ 500,000/s and ≥ 0.5×',
-    met: graphRate >= 500_000 && ratio >= 0.5,
+    met: pipelineRate >= 500_000 && ratio >= 0.5,
   },
   {
-    workload: '10k-node DAG, Pipeline on async executor',
-    weft: `${formatCount(rate(pipelineMs))} nodes/s`,
+    workload: '10k-node DAG, runGraph alone',
+    weft: `${formatCount(rate(graphMs))} nodes/s`,
     peer: `bare loop ${formatCount(rate(bareMs))}/s`,
-    ratio: formatRatio(rate(pipelineMs) / rate(bareMs)),
+    ratio: formatRatio(rate(graphMs) / rate(bareMs)),
     target: 'reference',
     met: null,
   },

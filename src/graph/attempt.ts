@@ -1,14 +1,17 @@
 /**
  * One attempt of one node: the {@link ExecuteContext} handed to `execute`, plus the executor's
- * bookkeeping for it. Its `signal` is created on first use, because most nodes of a large DAG
- * never look at it and an `AbortController` per node is a large share of the executor's cost;
- * an abort that arrives before the signal was asked for is remembered and applied on creation.
+ * bookkeeping for it. It is its own cancellation (a {@link LazyAbortController}): its `signal` is
+ * created on first use, because most nodes of a large DAG never look at it and an `AbortSignal`
+ * per node is a large share of the executor's cost; `execute` can hand `abortSource` on (to the
+ * scheduler) without making one. An abort that arrives before the signal was asked for is
+ * remembered and applied on creation.
  */
 import type { BackendKind } from '../events.js';
+import { LazyAbortController, type AbortSource } from '../runtime/lazy-abort.js';
 import type { ExecuteContext } from './run-types.js';
 
 /** The context of one attempt. @internal */
-export class Attempt implements ExecuteContext {
+export class Attempt extends LazyAbortController implements ExecuteContext {
   readonly attempt: number;
   readonly runId: string;
   readonly node: string;
@@ -25,11 +28,9 @@ export class Attempt implements ExecuteContext {
   /** Where the work runs, as reported by `started(where)`; kept for the node's result whatever the outcome. */
   where: { backend?: BackendKind; slot?: number } = {};
   #startReported = false;
-  #controller: AbortController | undefined;
-  #aborted = false;
-  #reason: unknown;
 
   constructor(index: number, node: string, attempt: number, runId: string, startedAt: number) {
+    super();
     this.index = index;
     this.node = node;
     this.attempt = attempt;
@@ -37,13 +38,9 @@ export class Attempt implements ExecuteContext {
     this.startedAt = startedAt;
   }
 
-  /** Aborted on timeout or when the run stops. */
-  get signal(): AbortSignal {
-    if (!this.#controller) {
-      this.#controller = new AbortController();
-      if (this.#aborted) this.#controller.abort(this.#reason);
-    }
-    return this.#controller.signal;
+  /** Aborted on timeout or when the run stops; see {@link ExecuteContext.abortSource}. */
+  get abortSource(): AbortSource {
+    return this;
   }
 
   /** The work really started; reported once per attempt, and never after the attempt was decided. */
@@ -54,17 +51,9 @@ export class Attempt implements ExecuteContext {
     this.onStarted?.(where);
   }
 
-  /** Aborts the signal (now, or when it is first asked for). The first reason wins. */
-  abort(reason: unknown): void {
-    if (this.#aborted) return;
-    this.#aborted = true;
-    this.#reason = reason;
-    this.#controller?.abort(reason);
-  }
-
   /** The reason the attempt was aborted, if it was. */
   get abortReason(): unknown {
-    return this.#reason;
+    return this.reason;
   }
 
   /** Marks the attempt decided and stops its timer. Returns false when it already was. */

@@ -5,6 +5,7 @@
  * `executor.ts` re-exports them.
  */
 import type { BackendKind, EventStream } from '../events.js';
+import type { AbortSource } from '../runtime/lazy-abort.js';
 import type { GraphNode } from './dag.js';
 
 /**
@@ -23,6 +24,12 @@ export interface ExecuteContext {
    * `CancelledError`). Pass it on to whatever does the work.
    */
   signal: AbortSignal;
+  /**
+   * The same cancellation as `signal`, without making an `AbortSignal` (which costs more than
+   * scheduling a short node): pass it where an {@link AbortSource} is taken, e.g. the scheduler's
+   * `submit(…, { signal: ctx.abortSource })`.
+   */
+  readonly abortSource: AbortSource;
   runId: string;
   /** The node's id. */
   node: string;

@@ -112,6 +112,8 @@ export class Pipeline {
   readonly #byName = new Map<string, PipelineStep>();
   /** Output name → producing step name. */
   readonly #producers = new Map<string, string>();
+  /** The last plan, reused while no step is added and no step's retry or timeout settings changed. */
+  #plan: PipelinePlan | undefined;
 
   constructor(name: string) {
     if (typeof name !== 'string' || name.trim() === '') {
@@ -169,14 +171,26 @@ export class Pipeline {
       after: (options.after ?? []).map((a) => (typeof a === 'string' ? a : a.name)),
       options: options as AddStepOptions<object>,
     };
+    this.#plan = undefined;
     this.#steps.push(step);
     this.#byName.set(name, step);
     for (const output of [name, ...outputs]) this.#producers.set(output, name);
     return { name };
   }
 
-  /** Builds the graph: resolves every input to its producer. Throws on a missing producer or a cycle. */
+  /**
+   * Builds the graph: resolves every input to its producer. Throws on a missing producer or a cycle.
+   * The plan is built once and reused by later runs while the steps are the same (their retry and
+   * timeout options, which may be changed between runs, are compared each time).
+   */
   plan(): PipelinePlan {
+    const cached = this.#plan;
+    if (cached !== undefined && cached.dag.nodes.every(sameSettings)) return cached;
+    this.#plan = this.#build();
+    return this.#plan;
+  }
+
+  #build(): PipelinePlan {
     const nodes: Array<GraphNode<PipelineStep>> = this.#steps.map((step) => {
       const deps = new Set<string>();
       for (const [arg, output] of step.inputs) {
@@ -218,6 +232,12 @@ export class Pipeline {
     const executor = options.executor ?? defaultExecutor(options);
     return executor.execute(this, options);
   }
+}
+
+/** True when a planned node still has its step's retry and timeout options. */
+function sameSettings(node: GraphNode<PipelineStep>): boolean {
+  const o = node.data.options;
+  return node.retries === o.retries && node.retryDelayMs === o.retryDelayMs && node.timeoutMs === o.timeoutMs;
 }
 
 function checkStepOptions(pipeline: string, options: unknown): void {

@@ -7,9 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { EventStream } from '../events.js';
-import { runGraph, type GraphRunResult, type NodeExecution } from '../graph/index.js';
+import { runGraph, type ExecuteContext, type GraphRunResult, type NodeExecution } from '../graph/index.js';
 import { isLoadingUserModule } from '../runtime/index.js';
 import { JobScope, type Engine } from '../scheduler/engine.js';
+import type { TaskResult } from '../scheduler/index.js';
 import { StepCache } from './cache.js';
 import { StepOutputError } from './errors.js';
 import type { Pipeline, PipelineStep } from './pipeline.js';
@@ -26,15 +27,40 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
   const { plan, steps: prepared } = preflight(pipeline, { backend: engine.defaultBackend, pools: engine.pools });
   const events = options.events ?? new EventStream();
   const cache = new StepCache(options.cacheDir ?? resolve(config.get('weft.cache.dir')));
-  await engine.backends.prepare(
-    [...prepared.values()].map((p) => ({ fn: p.ref, label: p.label, backend: p.backend })),
-    options.signal,
-  );
+  await engine.backends.prepare(functionsOf(prepared), options.signal);
   const scope = new JobScope(engine, events);
   try {
     return await engine.run(async () => {
       const jobId = scope.newJobId();
       const outputs = new Map<string, unknown>();
+      /** Runs one attempt of a step as a task of its own task set (stage = the step's index) and publishes its output. */
+      const submit = (p: PreparedStep, args: Record<string, unknown>, ctx: ExecuteContext): Promise<NodeExecution> => {
+        const taskSet = engine.scheduler.createTaskSet({ name: p.step.name, jobId, stageId: p.step.index });
+        let result: Promise<TaskResult>;
+        try {
+          result = engine.scheduler.submit(
+            taskSet,
+            {
+              fn: p.ref,
+              mode: 'call',
+              input: args,
+              label: p.label,
+              attempt: ctx.attempt,
+              backend: p.backend,
+              ...(transferable(p) ? { transfer: true } : {}),
+            },
+            // Step retries are the DAG executor's: one attempt per submission here.
+            { signal: ctx.abortSource, maxFailures: 1, onStart: (slot) => ctx.started({ backend: p.backend, slot }) },
+          );
+        } finally {
+          // The set takes no other task; closing it now only forbids later submissions.
+          taskSet.close();
+        }
+        return result.then((r) => {
+          publish(p.step, r.value, outputs);
+          return { value: r.value, backend: r.backend, slot: r.slot, startedAt: r.startedAt, endedAt: r.endedAt };
+        });
+      };
       const graph = await runGraph(plan.dag, {
         name: pipeline.name,
         runId,
@@ -43,42 +69,27 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
         ...(options.signal ? { signal: options.signal } : {}),
         events,
         reportsStart: true,
-        execute: async (node, ctx): Promise<NodeExecution> => {
+        execute: (node, ctx): Promise<NodeExecution> => {
           const p = prepared.get(node.id)!;
-          const args = argumentsOf(p, prepared, outputs);
-          const when = p.step.options.when;
-          if (when && !(await when(args))) return { skipped: { reason: 'its `when` condition was false' } };
-          let key: string | undefined;
-          if (p.step.options.cache) {
-            key = cache.key(String(p.step.fn), stepDefinition(p.step.fn)?.moduleUrl, args, p.label);
-            const hit = await cache.get(pipeline.name, p.step.name, key);
-            if (hit.hit) {
-              publish(p.step, hit.value, outputs);
-              return { value: hit.value, cached: true };
+          const args = argumentsOf(p, plan.producers, prepared, outputs);
+          const { when, cache: cached } = p.step.options;
+          // Plain steps take the short path: no extra promise per step for checks that do not apply.
+          if (!when && !cached) return submit(p, args, ctx);
+          return (async (): Promise<NodeExecution> => {
+            if (when && !(await when(args))) return { skipped: { reason: 'its `when` condition was false' } };
+            let key: string | undefined;
+            if (cached) {
+              key = cache.key(String(p.step.fn), stepDefinition(p.step.fn)?.moduleUrl, args, p.label);
+              const hit = await cache.get(pipeline.name, p.step.name, key);
+              if (hit.hit) {
+                publish(p.step, hit.value, outputs);
+                return { value: hit.value, cached: true };
+              }
             }
-          }
-          const taskSet = engine.scheduler.createTaskSet({ name: p.step.name, jobId, stageId: p.step.index });
-          try {
-            const result = await engine.scheduler.submit(
-              taskSet,
-              {
-                fn: p.ref,
-                mode: 'call',
-                input: args,
-                label: p.label,
-                attempt: ctx.attempt,
-                backend: p.backend,
-                ...(transferable(p) ? { transfer: true } : {}),
-              },
-              // Step retries are the DAG executor's: one attempt per submission here.
-              { signal: ctx.signal, maxFailures: 1, onStart: (slot) => ctx.started({ backend: p.backend, slot }) },
-            );
-            publish(p.step, result.value, outputs);
-            if (key !== undefined) await cache.set(pipeline.name, p.step.name, key, result.value);
-            return { value: result.value, backend: result.backend, slot: result.slot, startedAt: result.startedAt, endedAt: result.endedAt };
-          } finally {
-            taskSet.close();
-          }
+            const execution = await submit(p, args, ctx);
+            if (key !== undefined) await cache.set(pipeline.name, p.step.name, key, execution.value);
+            return execution;
+          })();
         },
       });
       return toPipelineResult(pipeline, graph, outputs);
@@ -99,23 +110,41 @@ function transferable(p: PreparedStep): boolean {
  * an upstream output is moved only when this step is its only consumer and will not be retried;
  * otherwise it is copied too.
  */
-function argumentsOf(p: PreparedStep, prepared: ReadonlyMap<string, PreparedStep>, outputs: ReadonlyMap<string, unknown>): Record<string, unknown> {
+function argumentsOf(
+  p: PreparedStep,
+  producers: ReadonlyMap<string, string>,
+  prepared: ReadonlyMap<string, PreparedStep>,
+  outputs: ReadonlyMap<string, unknown>,
+): Record<string, unknown> {
   const moving = transferable(p);
   const args: Record<string, unknown> = moving ? structuredClone({ ...p.step.params }) : { ...p.step.params };
+  if (p.step.inputs.size === 0) return args;
   const retries = (p.step.options.retries ?? 0) > 0;
-  for (const [arg, output] of p.step.inputs) {
+  p.step.inputs.forEach((output, arg) => {
     const value = outputs.get(output);
-    const producer = prepared.get(producerOf(output, prepared) ?? '');
+    if (!moving) {
+      args[arg] = value;
+      return;
+    }
+    const producer = prepared.get(producers.get(output) ?? '');
     const sole = producer !== undefined && producer.consumers === 1 && !retries;
-    args[arg] = moving && !sole ? structuredClone(value) : value;
-  }
+    args[arg] = sole ? value : structuredClone(value);
+  });
   return args;
 }
 
-function producerOf(output: string, prepared: ReadonlyMap<string, PreparedStep>): string | undefined {
-  if (prepared.has(output)) return output;
-  for (const p of prepared.values()) if (p.step.outputs.includes(output)) return p.step.name;
-  return undefined;
+/** Each function the run calls, once (the first step naming it labels it), for the backends to check. */
+function functionsOf(prepared: ReadonlyMap<string, PreparedStep>): Array<{ fn: PreparedStep['ref']; label: string; backend: PreparedStep['backend'] }> {
+  const seen = new Map<PreparedStep['ref'], Set<PreparedStep['backend']>>();
+  const list: Array<{ fn: PreparedStep['ref']; label: string; backend: PreparedStep['backend'] }> = [];
+  for (const p of prepared.values()) {
+    let kinds = seen.get(p.ref);
+    if (kinds === undefined) seen.set(p.ref, (kinds = new Set()));
+    if (kinds.has(p.backend)) continue;
+    kinds.add(p.backend);
+    list.push({ fn: p.ref, label: p.label, backend: p.backend });
+  }
+  return list;
 }
 
 /** Publishes a step's return value under its name and its declared outputs. */

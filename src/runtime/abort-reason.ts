@@ -6,6 +6,10 @@ import { CancelledError } from '../errors.js';
 
 /** The abort reason of `signal` as an `Error`. */
 export function abortReason(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
+  return abortError(signal.reason);
+}
+
+/** An abort `reason` as an `Error` (see the module comment). */
+export function abortError(reason: unknown): Error {
   return reason instanceof Error ? reason : new CancelledError(typeof reason === 'string' ? reason : 'Cancelled', { cause: reason });
 }

@@ -5,10 +5,11 @@
  */
 import type { NestedSubmitHandler, RunOptions, TaskOutcome, TaskRequest, WorkerBackend } from './backend.js';
 import type { FunctionRef, UserFunction } from './function-ref.js';
-import { abortReason } from './abort-reason.js';
+import { abortError } from './abort-reason.js';
+import { abortSourceOf } from './lazy-abort.js';
 import { CancelledError } from '../errors.js';
 import { resolveFunction } from './function-resolver.js';
-import { invokeTask } from './task-runner.js';
+import { InProcessRun, RunningList } from './in-process-run.js';
 
 /** Options of the in-process backend. */
 export interface AsyncBackendOptions {
@@ -21,7 +22,7 @@ export class AsyncBackend implements WorkerBackend {
   readonly kind = 'async' as const;
   readonly slots: number;
   #closed = false;
-  #running = new Set<AbortController>();
+  readonly #running = new RunningList();
   #resolved = new WeakMap<object, UserFunction>();
 
   constructor(options: AsyncBackendOptions) {
@@ -31,63 +32,36 @@ export class AsyncBackend implements WorkerBackend {
   async prepare(refs: ReadonlyArray<{ fn: FunctionRef; label: string }>, signal?: AbortSignal): Promise<void> {
     for (const { fn, label } of refs) {
       signal?.throwIfAborted();
-      await this.#resolve(fn, label);
+      const resolved = this.#resolve(fn, label);
+      if (resolved instanceof Promise) await resolved;
     }
   }
 
-  async #resolve(ref: FunctionRef, label: string): Promise<UserFunction> {
+  /** The function of `ref`: at once for a closure or a module function resolved before, else once imported. */
+  #resolve(ref: FunctionRef, label: string): UserFunction | Promise<UserFunction> {
     if (ref.kind === 'local') return ref.fn;
     const cached = this.#resolved.get(ref);
     if (cached) return cached;
-    const fn = await resolveFunction(ref, label, { typescript: false });
-    this.#resolved.set(ref, fn);
-    return fn;
+    return resolveFunction(ref, label, { typescript: false }).then((fn) => {
+      this.#resolved.set(ref, fn);
+      return fn;
+    });
   }
 
   run(request: TaskRequest, options: RunOptions): Promise<TaskOutcome> {
     if (this.#closed) return Promise.reject(new CancelledError(`${request.label}: the async backend is closed`));
-    const { signal } = options;
-    if (signal.aborted) return Promise.reject(abortReason(signal));
-    const controller = new AbortController();
-    this.#running.add(controller);
+    const outer = options.abort ?? abortSourceOf(options.signal);
+    if (outer.aborted) return Promise.reject(abortError(outer.reason));
+    const fn = this.#resolve(request.fn, request.label);
     return new Promise<TaskOutcome>((resolve, reject) => {
-      const onAbort = (): void => {
-        controller.abort(signal.reason);
-        reject(abortReason(signal));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      const finish = (): void => {
-        signal.removeEventListener('abort', onAbort);
-        this.#running.delete(controller);
-      };
-      controller.signal.addEventListener('abort', () => reject(abortReason(controller.signal)), { once: true });
-      this.#execute(request, options, controller.signal).then(
-        (outcome) => {
-          finish();
-          resolve(outcome);
-        },
-        (error: unknown) => {
-          finish();
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
+      const run = new InProcessRun(request, options, outer, this.#running, resolve, reject);
+      // Called after a microtask even when the function is known, so user code never runs inside
+      // the scheduler's dispatch.
+      (fn instanceof Promise ? fn : Promise.resolve(fn)).then(
+        (resolved) => run.call(resolved),
+        (error: unknown) => run.fail(error),
       );
     });
-  }
-
-  async #execute(request: TaskRequest, options: RunOptions, signal: AbortSignal): Promise<TaskOutcome> {
-    const fn = await this.#resolve(request.fn, request.label);
-    const startedAt = Date.now();
-    const ctx = {
-      signal,
-      attempt: request.attempt ?? 1,
-      label: request.label,
-      with: request.with,
-      slot: options.slot,
-      backend: this.kind,
-      taskId: options.taskId,
-    };
-    const value: unknown = await invokeTask(fn, request.mode, request.input, ctx, request.settle ?? false);
-    return { value, startedAt, endedAt: Date.now() };
   }
 
   setNestedSubmitHandler(_handler: NestedSubmitHandler): void {
@@ -96,8 +70,7 @@ export class AsyncBackend implements WorkerBackend {
 
   close(): Promise<void> {
     this.#closed = true;
-    for (const controller of this.#running) controller.abort(new CancelledError('the async backend was closed'));
-    this.#running.clear();
+    this.#running.abortAll(new CancelledError('the async backend was closed'));
     return Promise.resolve();
   }
 }

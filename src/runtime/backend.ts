@@ -11,6 +11,7 @@
  */
 import type { BackendKind } from '../events.js';
 import type { FunctionRef } from './function-ref.js';
+import type { AbortSource } from './lazy-abort.js';
 
 export type { BackendKind };
 
@@ -58,7 +59,12 @@ export interface RunOptions {
   /** The scheduler's id of this task; nested submissions from inside it name it as their parent. */
   taskId: number;
   /** Aborted on cancellation or timeout; the reason is the error to reject with. */
-  signal: AbortSignal;
+  readonly signal: AbortSignal;
+  /**
+   * The same cancellation as `signal`, readable without creating it: a scheduler may make `signal`
+   * only on first read, so a backend that can do without it listens here when this is given.
+   */
+  readonly abort?: AbortSource;
 }
 
 /** A task submitted from inside a running task (e.g. `parallelMap` inside a thread step). */

@@ -10,6 +10,8 @@ export type { WorkerHost } from './worker-host.js';
 export type { ModuleRef } from './registry.js';
 export type { BackendOptions } from './create-backend.js';
 export type { SendableContext } from './sendable.js';
+export type { AbortListener, AbortSource } from './lazy-abort.js';
+export { LazyAbortController, abortSourceOf, isAbortSource } from './lazy-abort.js';
 export { createBackend } from './create-backend.js';
 export { AsyncBackend } from './async-backend.js';
 export { createThreadBackend } from './thread-backend.js';

@@ -46,7 +46,8 @@ export function invokeTask(fn: UserFunction, mode: CallMode, input: unknown, ctx
   const { items, offset } = mapInput(input, ctx.label);
   const results: unknown[] = new Array<unknown>(items.length);
   // One context per chunk; items run one after another, so its index can move along.
-  const itemCtx: TaskContext = { ...ctx, index: offset };
+  // `signal` may be a getter of the context's class, which a spread would not copy.
+  const itemCtx: TaskContext = { ...ctx, signal: ctx.signal, index: offset };
   for (let i = 0; i < items.length; i++) {
     let value: unknown;
     try {

@@ -4,6 +4,7 @@
  */
 import type { EventStream } from '../events.js';
 import type { BackendKind, TaskOutcome, WorkerBackend } from '../runtime/backend.js';
+import type { AbortSource } from '../runtime/lazy-abort.js';
 import type { SchedulingMode } from './pool.js';
 
 export type { SchedulingMode };
@@ -69,8 +70,12 @@ export interface TaskSet {
 
 /** Per-task options of {@link TaskScheduler.submit}. */
 export interface SubmitOptions {
-  /** Aborting drops a queued task or aborts a running one; the promise rejects with `signal.reason`. */
-  signal?: AbortSignal;
+  /**
+   * Aborting drops a queued task or aborts a running one; the promise rejects with `signal.reason`.
+   * An {@link AbortSource} (e.g. a graph attempt's `ctx.abortSource`) does the same without an
+   * `AbortSignal` being made for a task that is never aborted.
+   */
+  signal?: AbortSignal | AbortSource;
   /** Overrides the scheduler's `maxFailures` for this task. */
   maxFailures?: number;
   /** Called when the task takes a slot (each attempt), e.g. to report where a step really started. */

@@ -11,14 +11,15 @@ import { CancelledError, UsageError, describeValue, serializeError } from '../er
 import { EventStream } from '../events.js';
 import type { TaskEventType } from '../events.js';
 import type { TaskOutcome, TaskRequest, WorkerBackend } from '../runtime/backend.js';
+import { LazyAbortController, abortSourceOf } from '../runtime/lazy-abort.js';
 import { currentJobGroup, currentTaskRecord, currentPool, registerScheduler, runInTask } from './context.js';
 import { ROOT_POOL, UnknownPoolError } from './errors.js';
 import type { PoolConfig, SchedulerOptions, SubmitOptions, TaskResult, TaskSet, TaskSetOptions } from './options.js';
 import { PoolNode, addRunning, pickLeaf } from './pool.js';
 import { checkCount, checkMinShare, checkMode, checkWeight } from './checks.js';
 import { SlotTable } from './slots.js';
-import { Task } from './task.js';
-import { TaskSetImpl } from './task-set.js';
+import { AttemptOptions, Task } from './task.js';
+import { TaskSetImpl, type TaskSetHooks } from './task-set.js';
 
 const DEFAULT_POOL = 'default';
 
@@ -47,7 +48,18 @@ export class TaskScheduler {
   readonly #sets = new Set<TaskSetImpl>();
   /** Per cancelled job group: its error, and the first task set id created after the cancellation. */
   readonly #cancelledGroups = new Map<string, { error: CancelledError; nextSetId: number }>();
-  readonly #owned = new WeakSet<TaskSetImpl>();
+  readonly #setHooks: TaskSetHooks = {
+    owner: this,
+    onBusy: (busy) => {
+      busy.poolNode.add(busy);
+      this.#sets.add(busy);
+    },
+    onIdle: (idle) => {
+      idle.poolNode.remove(idle);
+      this.#sets.delete(idle);
+      if (this.#last === idle) this.#last = undefined;
+    },
+  };
   /** Tasks with an attempt in the backend, by id (nested submissions name their parent by id). */
   readonly #active = new Map<number, Task>();
   readonly #unregister: () => void;
@@ -144,46 +156,24 @@ export class TaskScheduler {
   #createSet(name: string, jobId: number, stageId: number, poolName: string, jobGroup: string | undefined): TaskSetImpl {
     const pool = this.#pools.get(poolName);
     if (pool === undefined) throw new UnknownPoolError(poolName, [...this.#pools.keys()]);
-    const set = new TaskSetImpl(
-      { name, jobId, stageId, id: this.#nextTaskSetId++, pool: poolName, jobGroup },
-      {
-        onBusy: (busy) => {
-          pool.add(busy);
-          this.#sets.add(busy);
-        },
-        onIdle: (idle) => {
-          pool.remove(idle);
-          this.#sets.delete(idle);
-          if (this.#last === idle) this.#last = undefined;
-        },
-      },
-    );
-    this.#owned.add(set);
-    return set;
+    return new TaskSetImpl({ name, jobId, stageId, id: this.#nextTaskSetId++, pool, jobGroup }, this.#setHooks);
   }
 
   #submit(taskSet: TaskSet, request: TaskRequest, options: SubmitOptions | undefined, parent: Task | undefined): Promise<TaskResult> {
     return new Promise<TaskResult>((resolve, reject) => {
       if (this.#closed !== undefined) throw new CancelledError(`Cannot submit ${request.label}: the task scheduler is closed.`);
-      if (!(taskSet instanceof TaskSetImpl) || !this.#owned.has(taskSet)) {
+      if (!(taskSet instanceof TaskSetImpl) || taskSet.owner !== this) {
         throw new UsageError(`Expected a task set created by this scheduler's createTaskSet(), got ${describeValue(taskSet)} for ${request.label}.`);
       }
       taskSet.checkOpen();
       const cancelled = taskSet.jobGroup === undefined ? undefined : this.#cancelledGroups.get(taskSet.jobGroup);
       if (cancelled !== undefined && taskSet.id < cancelled.nextSetId) throw cancelled.error;
-      const signal = options?.signal;
+      const signal = options?.signal === undefined ? undefined : abortSourceOf(options.signal);
       if (signal?.aborted === true) throw signal.reason;
       const maxFailures = options?.maxFailures === undefined ? this.#maxFailures : checkCount('maxFailures', options.maxFailures, Infinity);
       const task = new Task(this, this.#nextTaskId++, taskSet, request, maxFailures, parent, resolve, reject);
       if (options?.onStart) task.onStart = options.onStart;
-      if (signal !== undefined) {
-        const onAbort = (): void => {
-          this.#abort(task, signal.reason);
-          this.#pump();
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        task.unlisten = () => signal.removeEventListener('abort', onAbort);
-      }
+      if (signal !== undefined) task.listen(signal, this.#onSignal);
       if (parent !== undefined) {
         parent.children++;
         if (parent.holdsSlot) this.#releaseSlot(parent);
@@ -192,6 +182,12 @@ export class TaskScheduler {
       this.#pump();
     });
   }
+
+  /** A task's own signal aborted (one function for all tasks: a closure per task costs more than the rest). */
+  readonly #onSignal = (task: Task): void => {
+    this.#abort(task, task.signal?.reason);
+    this.#pump();
+  };
 
   #submitNested(parentTaskId: number, request: TaskRequest, signal: AbortSignal): Promise<TaskOutcome> {
     const found = this.#active.get(parentTaskId);
@@ -241,11 +237,10 @@ export class TaskScheduler {
     addRunning(set, 1);
     this.#running++;
     this.#active.set(task.id, task);
-    let signal = set.signal;
-    if (task.unlisten !== undefined) {
-      task.controller = new AbortController();
-      signal = task.controller.signal;
-    }
+    // The run's cancellation: the task's own when it was given a signal, else its set's shared one.
+    // Neither makes an AbortSignal unless the backend reads `signal`.
+    const abort = task.signal !== undefined ? (task.controller = new LazyAbortController()) : set.shared;
+    const options = new AttemptOptions(slot, task.id, abort);
     const request = task.attempts === 1 ? task.request : { ...task.request, attempt: (task.request.attempt ?? 1) + task.attempts - 1 };
     if (this.events.wants('task.started')) this.#emit('task.started', task);
     task.onStart?.(slot);
@@ -254,8 +249,8 @@ export class TaskScheduler {
       // Only in-process code can submit through the async context; worker backends report nested
       // work through the nested-submit handler, so their runs skip the context's cost.
       run = (request.backend ?? this.backend.kind) === 'async'
-        ? runInTask(task, () => this.backend.run(request, { slot, taskId: task.id, signal }))
-        : this.backend.run(request, { slot, taskId: task.id, signal });
+        ? runInTask(task, () => this.backend.run(request, options))
+        : this.backend.run(request, options);
     } catch (error) {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- forwards what the backend threw, unchanged
       run = Promise.reject(error);
@@ -318,7 +313,7 @@ export class TaskScheduler {
   /** The task's promise is about to settle: it stops counting anywhere, and its parent may resume. */
   #settle(task: Task): void {
     task.state = 'done';
-    task.unlisten?.();
+    task.unlisten();
     task.childSet?.close();
     task.taskSet.settled();
     const parent = task.parent;

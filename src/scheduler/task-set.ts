@@ -6,15 +6,25 @@
  * It also keeps the moving average of its tasks' run time that decides whether slots may be
  * pipelined for it.
  */
-import { setMaxListeners } from 'node:events';
 import { UsageError } from '../errors.js';
+import { LazyAbortController } from '../runtime/lazy-abort.js';
 import type { TaskSet } from './options.js';
-import { LeafNode, setPending } from './pool.js';
+import { LeafNode, setPending, type PoolNode } from './pool.js';
 import type { Task } from './task.js';
 
 /** Below this average run time (ms) a task set's tasks may be pipelined onto busy slots. */
 export const PIPELINE_BELOW_MS = 1;
 const EMA_ALPHA = 0.2;
+
+/** What a scheduler tells each of its task sets, one object for all of them. */
+export interface TaskSetHooks {
+  /** The scheduler: a task set is submitted to only by its owner. */
+  readonly owner: object;
+  /** The set got its first unfinished task. */
+  onBusy(set: TaskSetImpl): void;
+  /** The set's last unfinished task settled. */
+  onIdle(set: TaskSetImpl): void;
+}
 
 /** The scheduler's task set: a leaf of the pool tree plus its queue. */
 export class TaskSetImpl extends LeafNode implements TaskSet {
@@ -29,20 +39,26 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
   #head = 0;
   #retries: Task[] = [];
   #averageMs: number | undefined = undefined;
-  #controller: AbortController | undefined = undefined;
-  readonly #onBusy: (set: TaskSetImpl) => void;
-  readonly #onIdle: (set: TaskSetImpl) => void;
+  #controller: LazyAbortController | undefined = undefined;
+  /** The pool this set is a leaf of while it has unfinished tasks. */
+  readonly poolNode: PoolNode;
+  readonly #hooks: TaskSetHooks;
 
   constructor(
-    init: { name: string; jobId: number; stageId: number; id: number; pool: string; jobGroup: string | undefined },
-    /** Called when the set gets its first unfinished task, and when its last one settles. */
-    hooks: { onBusy: (set: TaskSetImpl) => void; onIdle: (set: TaskSetImpl) => void },
+    init: { name: string; jobId: number; stageId: number; id: number; pool: PoolNode; jobGroup: string | undefined },
+    /** The scheduler's hooks, shared by all its sets. */
+    hooks: TaskSetHooks,
   ) {
     super(init.name, init.jobId, init.stageId, init.id);
-    this.pool = init.pool;
+    this.pool = init.pool.name;
+    this.poolNode = init.pool;
     this.jobGroup = init.jobGroup;
-    this.#onBusy = hooks.onBusy;
-    this.#onIdle = hooks.onIdle;
+    this.#hooks = hooks;
+  }
+
+  /** The scheduler that created this set. */
+  get owner(): object {
+    return this.#hooks.owner;
   }
 
   /** True when its tasks are short enough to pipeline several onto one slot. */
@@ -51,20 +67,16 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
   }
 
   /**
-   * The abort signal shared by this set's runs that have no signal of their own (one
-   * AbortController per task would cost more than the rest of a dispatch). Aborted only when the
-   * whole set is cancelled with its job group.
+   * The cancellation shared by this set's runs that have no signal of their own (one per task
+   * would cost more than the rest of a dispatch). Aborted only when the whole set is cancelled
+   * with its job group. Its `AbortSignal` is made only if a backend reads it.
    */
-  get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      // Every run in flight may listen to it.
-      setMaxListeners(0, this.#controller.signal);
-    }
-    return this.#controller.signal;
+  get shared(): LazyAbortController {
+    // Every run in flight may listen to it.
+    return (this.#controller ??= new LazyAbortController({ manyListeners: true }));
   }
 
-  /** Aborts the runs sharing {@link signal} (the set's job group was cancelled). */
+  /** Aborts the runs sharing {@link shared} (the set's job group was cancelled). */
   abortShared(error: Error): void {
     this.#controller?.abort(error);
   }
@@ -86,7 +98,7 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
 
   /** Appends a new task. */
   enqueue(task: Task): void {
-    if (this.unfinished++ === 0) this.#onBusy(this);
+    if (this.unfinished++ === 0) this.#hooks.onBusy(this);
     this.#queue.push(task);
     this.#changeQueued(1);
   }
@@ -135,7 +147,7 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
 
   /** A task of this set settled. */
   settled(): void {
-    if (--this.unfinished === 0) this.#onIdle(this);
+    if (--this.unfinished === 0) this.#hooks.onIdle(this);
   }
 
   /** Feeds one attempt's run time into the moving average. */

@@ -2,7 +2,8 @@
  * One submitted task as the scheduler tracks it, from submission through every attempt to the
  * settlement of its promise. Internal to the scheduler layer.
  */
-import type { TaskRequest } from '../runtime/backend.js';
+import type { RunOptions, TaskRequest } from '../runtime/backend.js';
+import type { AbortSource, LazyAbortController } from '../runtime/lazy-abort.js';
 import type { SchedulerContext } from './context.js';
 import type { TaskResult } from './options.js';
 import type { TaskSetImpl } from './task-set.js';
@@ -24,11 +25,12 @@ export class Task implements SchedulerContext {
   /** Nested tasks submitted by this one that have not settled. */
   children = 0;
   /** Aborts the backend run of the current attempt; only for tasks submitted with their own signal. */
-  controller: AbortController | undefined = undefined;
+  controller: LazyAbortController | undefined = undefined;
   /** Task set for nested submissions arriving through the backend's nested-submit handler. */
   childSet: TaskSetImpl | undefined = undefined;
-  /** Removes the listener on the caller's signal; set exactly when the caller gave one. */
-  unlisten: (() => void) | undefined = undefined;
+  /** The caller's cancellation (`SubmitOptions.signal`), listened to until the task settles. */
+  signal: AbortSource | undefined = undefined;
+  #onSignal: ((task: Task) => void) | undefined = undefined;
   /** Called when the task takes a slot (`SubmitOptions.onStart`). */
   onStart: ((slot: number) => void) | undefined = undefined;
 
@@ -43,6 +45,26 @@ export class Task implements SchedulerContext {
     readonly reject: (error: unknown) => void,
   ) {}
 
+  /**
+   * Listens to the caller's cancellation: `onAbort(this)` when it fires. The task is the listener
+   * object itself; a closure per task kept in a field made V8 keep every task's garbage alive.
+   */
+  listen(signal: AbortSource, onAbort: (task: Task) => void): void {
+    this.signal = signal;
+    this.#onSignal = onAbort;
+    signal.addAbortListener(this);
+  }
+
+  /** Stops listening to the caller's cancellation, if it gave one. */
+  unlisten(): void {
+    this.signal?.removeAbortListener(this);
+  }
+
+  /** The caller's cancellation fired ({@link AbortListener} protocol). */
+  handleEvent(): void {
+    this.#onSignal?.(this);
+  }
+
   /** Context view: the task itself, found again by nested submissions. */
   get task(): this {
     return this;
@@ -56,5 +78,23 @@ export class Task implements SchedulerContext {
   /** Context view: nested task sets default to the task's job group. */
   get jobGroup(): string | undefined {
     return this.taskSet.jobGroup;
+  }
+}
+
+/**
+ * What the backend is told about one attempt. A class rather than an object literal with a
+ * `get signal()`: V8 gives each such literal its own hidden class, which costs microseconds per
+ * task and keeps garbage alive.
+ */
+export class AttemptOptions implements RunOptions {
+  constructor(
+    readonly slot: number,
+    readonly taskId: number,
+    readonly abort: AbortSource,
+  ) {}
+
+  /** The attempt's `AbortSignal`, made on first read. */
+  get signal(): AbortSignal {
+    return this.abort.signal;
   }
 }
