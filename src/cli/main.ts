@@ -7,6 +7,7 @@ import { registerConfig } from './commands/config.js';
 import { registerExplain } from './commands/explain.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRun } from './commands/run.js';
+import { registerJob } from './project/job-command.js';
 import { ExitCode, isBadInput, type CommandIO } from './io.js';
 
 /** Runs the CLI with `argv` (without `node` and the script) and resolves to the exit code. */
@@ -21,6 +22,7 @@ export async function main(argv: readonly string[], io: CommandIO = { stdout: pr
   registerPlan(program, io);
   registerConfig(program, io);
   registerExplain(program, io);
+  registerJob(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return io.exitCode;
