@@ -7,7 +7,11 @@ import { registerConfig } from './commands/config.js';
 import { registerExplain } from './commands/explain.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRun } from './commands/run.js';
+import { registerHistory } from './project/history-command.js';
 import { registerJob } from './project/job-command.js';
+import { registerMapping } from './project/mapping-command.js';
+import { registerProject } from './project/project-command.js';
+import { registerTarget } from './project/target-command.js';
 import { ExitCode, isBadInput, type CommandIO } from './io.js';
 
 /** Runs the CLI with `argv` (without `node` and the script) and resolves to the exit code. */
@@ -22,7 +26,11 @@ export async function main(argv: readonly string[], io: CommandIO = { stdout: pr
   registerPlan(program, io);
   registerConfig(program, io);
   registerExplain(program, io);
+  registerProject(program, io);
   registerJob(program, io);
+  registerTarget(program, io);
+  registerMapping(program, io);
+  registerHistory(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return io.exitCode;

@@ -10,21 +10,41 @@ import { loadLastRun, type LastRun } from '../last-run.js';
 import { formatDuration } from '../progress.js';
 import { formatTable } from '../table.js';
 import type { CommandIO } from '../io.js';
+import { collectConf } from '../flags.js';
+import { planProjectJob } from '../project/plan-command.js';
+
+interface PlanFlags {
+  json?: boolean;
+  project?: string;
+  profile: string[];
+  define: string[];
+  conf: string[];
+}
 
 export function registerPlan(program: Command, io: CommandIO): void {
   program
     .command('plan')
-    .description('show the DAG by levels, its width, critical path and predicted wall time per -j')
-    .argument('<file>', 'a .ts or .js module exporting a pipeline')
+    .description('show the DAG by levels, its width, critical path and predicted wall time per -j (a pipeline module, or a job of a project with -f)')
+    .argument('<file>', 'a .ts or .js module exporting a pipeline — or, with -f, a job of the project')
+    .argument('[args...]', 'with -f: job arguments, e.g. year=2013')
+    .option('-f, --project <project>', 'plan a job of this project (directory or project.yml)')
+    .option('--profile <name>', 'with -f: activate a profile (repeatable)', collectConf, [])
+    .option('-D, --define <name=value>', 'with -f: set a variable (repeatable)', collectConf, [])
+    .option('-c, --conf <key=value>', 'with -f: set a setting (repeatable)', collectConf, [])
     .option('--json', 'print the plan as JSON')
     .addHelpText(
       'after',
       `
 Examples:
   $ weft plan examples/basic.ts
-  $ weft run examples/basic.ts && weft plan examples/basic.ts   # predictions from the last run's durations`,
+  $ weft run examples/basic.ts && weft plan examples/basic.ts   # predictions from the last run's durations
+  $ weft plan -f examples/weather main year=2013                 # a project job: target DAG per phase`,
     )
-    .action(async (file: string, flags: { json?: boolean }) => {
+    .action(async (file: string, args: string[], flags: PlanFlags) => {
+      if (flags.project !== undefined) {
+        await planProjectJob(file, args, { file: flags.project, profile: flags.profile, define: flags.define, conf: flags.conf }, io);
+        return;
+      }
       const { pipeline } = await loadPipeline(file, 'plan');
       const last = await loadLastRun(process.cwd(), pipeline.name);
       io.stdout.write(flags.json ? `${JSON.stringify(planData(pipeline, last), null, 2)}\n` : describePlan(pipeline, last));
