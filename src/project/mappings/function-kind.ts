@@ -75,7 +75,9 @@ async function loadFunction(file: string, name: string, location: SourceLocation
   try {
     module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    throw errorAt(location, `cannot load module ${file}: ${(error as Error).message}`, error);
+    const message = (error as Error).message;
+    const hint = /require\(\)|ES Module|Unexpected token 'export'/.test(message) ? ' (an ES module needs "type": "module" in the package.json of its folder, or the .mts/.mjs extension)' : '';
+    throw errorAt(location, `cannot load module ${file}: ${message}${hint}`, error);
   }
   const fn = module[name];
   if (typeof fn !== 'function') {
