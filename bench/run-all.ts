@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { printSummary } from './lib/harness.js';
 import type { SummaryRow } from './lib/harness.js';
 
-const BENCHMARKS = ['tasks', 'cpu', 'dag', 'io', 'scheduler', 'dataflow'] as const;
+const BENCHMARKS = ['tasks', 'cpu', 'dag', 'io', 'scheduler', 'dataflow', 'project'] as const;
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));

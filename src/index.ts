@@ -97,3 +97,4 @@ export {
 } from './dataflow/index.js';
 export { SourceError, MalformedRowError } from './dataflow/sources/index.js';
 export { SinkError } from './dataflow/sinks/index.js';
+export * from './project/index.js';

@@ -81,7 +81,7 @@ export async function executeJob(session: ProjectSession, options: ExecuteJobOpt
     targets: plan.job.targets.map((t) => t.name),
     instances: plan.instances,
     phases: plan.phases,
-    contextFor: (instance) => session.context({ job: plan.job, instance, signal }),
+    contextFor: (instance, instanceSignal) => session.context({ job: plan.job, instance, signal: instanceSignal }),
     recorderFor: options.recorderFor ? (instance) => options.recorderFor!(instance, plan.job) : (instance) => Promise.resolve(records.forInstance(instance.key)),
     jobParallelism: plan.jobs,
     executor: plan.executor,

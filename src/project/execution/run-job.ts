@@ -34,8 +34,8 @@ export interface RunJobOptions {
   readonly targets: readonly string[];
   readonly instances: readonly JobInstance[];
   readonly phases: readonly Phase[];
-  /** Builds the context of one instance (its variables, config, relations, mappings). */
-  readonly contextFor: (instance: JobInstance) => InstanceContext;
+  /** Builds the context of one instance (its variables, config, relations, mappings); `signal` is the instance's. */
+  readonly contextFor: (instance: JobInstance, signal: AbortSignal) => InstanceContext;
   /** A recorder for one instance. */
   readonly recorderFor: (instance: JobInstance) => Promise<InstanceRecorder>;
   /** Instances `--resume` skips because they succeeded in the resumed run. */
@@ -64,11 +64,15 @@ export async function runJob(options: RunJobOptions): Promise<JobRun> {
   const runId = options.runId ?? randomUUID();
   const limiter = new Limiter(options.jobParallelism);
   let stop = false;
-  const running = new Set<string>();
+  const running = new Map<string, AbortController>();
   const groupOf = (instance: JobInstance): string => `${runId}:${options.job}[${instance.key}]`;
+  // One listener on the caller's signal fans out to each running instance's own controller.
   const onAbort = (): void => {
     stop = true;
-    for (const group of running) cancelJobGroup(group, 'the job run was cancelled');
+    for (const [group, controller] of running) {
+      controller.abort(options.signal.reason);
+      cancelJobGroup(group, 'the job run was cancelled');
+    }
   };
   options.signal.addEventListener('abort', onAbort, { once: true });
   try {
@@ -78,10 +82,11 @@ export async function runJob(options: RunJobOptions): Promise<JobRun> {
           if (options.completed?.has(instance.key)) return skipped(instance, 'succeeded in the resumed run', 'succeeded');
           if (stop || options.signal.aborted) return skipped(instance, options.signal.aborted ? 'the run was cancelled' : 'an earlier instance failed', 'not-run');
           const group = groupOf(instance);
-          running.add(group);
+          const controller = new AbortController();
+          running.set(group, controller);
           options.onInstance?.(instance.key, 'started');
           try {
-            const run = await withJobGroup(group, () => runOne(instance, index, runId, options));
+            const run = await withJobGroup(group, () => runOne(instance, index, runId, { ...options, signal: controller.signal }));
             if (run.status === 'failed' && !options.keepGoing) stop = true;
             options.onInstance?.(instance.key, run);
             return run;
@@ -102,7 +107,7 @@ async function runOne(instance: JobInstance, index: number, runId: string, optio
   const started = Date.now();
   let context: InstanceContext;
   try {
-    context = options.contextFor(instance);
+    context = options.contextFor(instance, options.signal);
   } catch (error) {
     return { key: instance.key, status: 'failed', phases: [], startedAt: started, endedAt: Date.now(), error: error as Error };
   }
