@@ -49,3 +49,10 @@ describe('generated artifacts', () => {
     expect(accepts({ 'weft.task.maxFailures': 0 })).toBe(false);
   });
 });
+
+describe('project file schema', () => {
+  it('schema/weft.project.schema.json equals the schema generated from the kinds', async () => {
+    const { PROJECT_SCHEMA_PATH, projectJsonSchemaText } = await import('../../src/project/spec/json-schema.js');
+    checkGenerated(PROJECT_SCHEMA_PATH, () => projectJsonSchemaText());
+  });
+});
