@@ -26,8 +26,11 @@ export function projectOptions(command: Command): Command {
     .option('-c, --conf <key=value>', 'set a setting (repeatable)', collectConf, []);
 }
 
-/** Opens the session the flags describe. */
-export function openSession(flags: ProjectFlags, io: CommandIO, events?: EventStream): Promise<ProjectSession> {
+/**
+ * Opens the session the flags describe. Console targets print to stdout — to stderr with `json`,
+ * so that stdout holds only the JSON result.
+ */
+export function openSession(flags: ProjectFlags, io: CommandIO, events?: EventStream, json = false): Promise<ProjectSession> {
   return ProjectSession.open({
     path: flags.file,
     kinds: builtinKinds(),
@@ -35,7 +38,7 @@ export function openSession(flags: ProjectFlags, io: CommandIO, events?: EventSt
     defines: flags.define,
     conf: flags.conf,
     cwd: process.cwd(),
-    print: (text) => io.stdout.write(`${text}\n`),
+    print: (text) => (json ? io.stderr : io.stdout).write(`${text}\n`),
     ...(events ? { events } : {}),
   });
 }

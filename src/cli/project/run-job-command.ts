@@ -48,7 +48,7 @@ export interface JobCommand {
 /** Runs the command and resolves to the exit code. */
 export async function runJobCommand(command: JobCommand, io: CommandIO): Promise<number> {
   const events = new EventStream();
-  const session = await openSession(command.flags, io, events);
+  const session = await openSession(command.flags, io, events, command.flags.json === true);
   try {
     const plan = planJob(session, { job: command.job, args: command.args, lifecycle: command.lifecycle, ...(command.targets ? { targets: command.targets } : {}), ...(command.jobs !== undefined ? { jobs: command.jobs } : {}) });
     if (command.flags.dryRun) {

@@ -24,6 +24,24 @@ export interface PgColumn {
   readonly type: DataType;
 }
 
+/**
+ * Creates the table if it does not exist, safely when several writers (e.g. `-j` instances) do it
+ * at once: PostgreSQL's `CREATE TABLE IF NOT EXISTS` alone races on its catalog ("duplicate key …
+ * pg_type"), so a transaction-scoped advisory lock on the table's name serialises the creators.
+ * Inside a transaction (`inTransaction`) the lock lasts until it ends; otherwise one is opened.
+ */
+export async function createTable(client: pg.PoolClient, target: PgTarget, columns: readonly PgColumn[], inTransaction: boolean): Promise<void> {
+  if (!inTransaction) await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [target.sql]);
+    await client.query(createTableSql(target, columns));
+    if (!inTransaction) await client.query('COMMIT');
+  } catch (error) {
+    if (!inTransaction) await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
 /** `CREATE TABLE IF NOT EXISTS` for the columns (partition columns are ordinary columns). */
 export function createTableSql(target: PgTarget, columns: readonly PgColumn[]): string {
   return `CREATE TABLE IF NOT EXISTS ${target.sql} (${columns.map((c) => `${quoteIdent(c.name)} ${PG_COLUMN_TYPES[c.type]}`).join(', ')})`;

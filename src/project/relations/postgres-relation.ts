@@ -15,7 +15,7 @@ import { filterOfValues, typePartitionFilter, typePartitionValues } from './part
 import { cursorRows } from './pg-read.js';
 import { inTransaction, pgTarget, tableColumns, tableExists, tableResourceName, withClient, type PgTarget } from './pg-session.js';
 import { dataTypeOfPg, parseTableName, quoteIdent, whereClause } from './pg-sql.js';
-import { createTableSql, insertRows, type PgColumn } from './pg-write.js';
+import { createTable, insertRows, type PgColumn } from './pg-write.js';
 import { postgresRelationSpec, type PostgresRelationSpec } from './postgres-spec.js';
 import { providedResources, requiredResources } from './relation-resources.js';
 import type { PartitionColumn, PartitionFilter, PartitionValues, Relation, RelationContext, RelationKind, RelationSetup, Row, WriteMode } from './relation.js';
@@ -113,7 +113,7 @@ export class PostgresRelation implements Relation {
         if (await tableExists(client, this.#target)) return;
         throw new RelationError(this.name, `cannot create relation ${this.name}: table ${this.#target.table.schema}.${this.#target.table.table} does not exist at ${this.#target.endpoint.redacted} and the relation declares no schema. Add a schema to the relation, or create the table.`);
       }
-      await client.query(createTableSql(this.#target, this.#declaredColumns()));
+      await createTable(client, this.#target, this.#declaredColumns(), false);
     });
   }
 
@@ -159,7 +159,7 @@ export class PostgresRelation implements Relation {
   /** The columns a write fills: declared ones (creating the table if needed), else the table's. */
   async #writeColumns(client: pg.PoolClient): Promise<PgColumn[]> {
     if (this.#fields !== undefined) {
-      if (!(await tableExists(client, this.#target))) await client.query(createTableSql(this.#target, this.#declaredColumns()));
+      if (!(await tableExists(client, this.#target))) await createTable(client, this.#target, this.#declaredColumns(), true);
       return this.#declaredColumns();
     }
     const found = await tableColumns(client, this.#target);
