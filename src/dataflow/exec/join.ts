@@ -3,8 +3,9 @@
  * every match is inside the partition. The right side is built into a hash table; the left side
  * probes it in order, so output order is deterministic.
  */
-import { isValueBatch, type Batch } from '../batch/index.js';
+import { isValueBatch, type Batch, type Column } from '../batch/index.js';
 import type { JoinHow } from '../plan/logical.js';
+import { KeyCounts } from './key-counts.js';
 import { groupKey, type KeyFn } from './keys.js';
 
 /** Joins two partitions. Output rows merge both objects (`mergeObjects`) or are `[left, right]` pairs. */
@@ -55,46 +56,65 @@ export function countJoinMatches(left: readonly Batch[], right: readonly Batch[]
   const leftKeys = left.map((b) => keyColumn(b, leftField));
   const rightKeys = right.map((b) => keyColumn(b, rightField));
   if (leftKeys.includes(undefined) || rightKeys.includes(undefined)) return undefined;
-  const table = new Map<unknown, number>();
+  const table = new KeyCounts();
   let rightNulls = 0;
-  for (const read of rightKeys) {
-    read!((k) => {
-      if (k === null) rightNulls++;
-      else table.set(k, (table.get(k) ?? 0) + 1);
-    });
+  for (const column of rightKeys) {
+    const slots = slotsOf(column!, table, true);
+    const counts = table.counts;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      if (slot < 0) rightNulls++;
+      else counts[slot]!++;
+    }
   }
+  const outer = how === 'left' || how === 'full';
+  const matched = how === 'right' || how === 'full' ? table.matched : undefined;
+  const counts = table.counts;
   let count = 0;
-  const matched = new Set<unknown>();
-  for (const read of leftKeys) {
-    read!((k) => {
-      const n = k === null ? undefined : table.get(k);
-      if (n !== undefined) {
-        count += n;
-        matched.add(k);
-      } else if (how === 'left' || how === 'full') count++;
-    });
+  for (const column of leftKeys) {
+    const slots = slotsOf(column!, table, false);
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      if (slot >= 0) {
+        count += counts[slot]!;
+        if (matched !== undefined) matched[slot] = 1;
+      } else if (outer) count++;
+    }
   }
-  if (how === 'right' || how === 'full') {
+  if (matched !== undefined) {
     count += rightNulls;
-    for (const [k, n] of table) if (!matched.has(k)) count += n;
+    for (let slot = 0; slot < table.size; slot++) if (matched[slot] === 0) count += counts[slot]!;
   }
   return count;
 }
 
-/** A reader of a typed batch's key column (`null` for nulls), or `undefined` when it has none. */
-function keyColumn(batch: Batch, field: string): ((each: (key: unknown) => void) => void) | undefined {
+/** A string, float64 or int32 column with its batch's row count. */
+type KeyColumn = Exclude<Column, { type: 'any' | 'bool' }> & { readonly length: number };
+
+/** A typed batch's key column, or `undefined` when it has none the count can read. */
+function keyColumn(batch: Batch, field: string): KeyColumn | undefined {
   if (isValueBatch(batch)) return undefined;
   const index = batch.schema.fields.findIndex((f) => f.name === field);
   const column = index < 0 ? undefined : batch.columns[index];
   if (column === undefined || (column.type !== 'string' && column.type !== 'float64' && column.type !== 'int32')) return undefined;
+  return { ...column, length: batch.length };
+}
+
+/**
+ * The key slot of every row (-1 for a null key, and, without `create`, for a key the table does
+ * not hold). A string column looks each dictionary entry up once.
+ */
+function slotsOf(column: KeyColumn, table: KeyCounts, create: boolean): Int32Array {
+  const n = column.length;
+  const out = new Int32Array(n);
   const validity = column.validity;
-  const valid = (i: number): boolean => validity === undefined || (validity[i >> 3]! & (1 << (i & 7))) !== 0;
   if (column.type === 'string') {
-    return (each) => {
-      for (let i = 0; i < batch.length; i++) each(valid(i) ? column.dictionary[column.indices[i]!] : null);
-    };
+    const byId = column.dictionary.map((text) => table.stringSlot(text, create));
+    const indices = column.indices;
+    for (let i = 0; i < n; i++) out[i] = validity !== undefined && (validity[i >> 3]! & (1 << (i & 7))) === 0 ? -1 : byId[indices[i]!]!;
+    return out;
   }
-  return (each) => {
-    for (let i = 0; i < batch.length; i++) each(valid(i) ? column.values[i] : null);
-  };
+  const values = column.values;
+  for (let i = 0; i < n; i++) out[i] = validity !== undefined && (validity[i >> 3]! & (1 << (i & 7))) === 0 ? -1 : table.numberSlot(values[i]!, create);
+  return out;
 }
