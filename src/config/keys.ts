@@ -105,7 +105,7 @@ export const SETTING_SPECS: { readonly [K in SettingKey]: KeySpec<Settings[K]> }
   'weft.dataflow.batchRows': {
     description: 'Rows per columnar batch read by sources and passed between dataflow operators.',
     schema: positiveInt,
-    default: () => 16384,
+    default: () => 65536,
   },
 };
 
