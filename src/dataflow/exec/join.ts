@@ -3,7 +3,7 @@
  * every match is inside the partition. The right side is built into a hash table; the left side
  * probes it in order, so output order is deterministic.
  */
-import { isValueBatch, type Batch, type Column } from '../batch/index.js';
+import { isValueBatch, type Batch, type Column, type Validity } from '../batch/index.js';
 import type { JoinHow } from '../plan/logical.js';
 import { KeyCounts } from './key-counts.js';
 import { groupKey, type KeyFn } from './keys.js';
@@ -56,35 +56,16 @@ export function countJoinMatches(left: readonly Batch[], right: readonly Batch[]
   const leftKeys = left.map((b) => keyColumn(b, leftField));
   const rightKeys = right.map((b) => keyColumn(b, rightField));
   if (leftKeys.includes(undefined) || rightKeys.includes(undefined)) return undefined;
-  const table = new KeyCounts();
+  const keepUnmatched = how === 'right' || how === 'full';
+  const table = new KeyCounts(
+    right.reduce((n, b) => n + b.length, 0),
+    keepUnmatched,
+  );
   let rightNulls = 0;
-  for (const column of rightKeys) {
-    const slots = slotsOf(column!, table, true);
-    const counts = table.counts;
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[i]!;
-      if (slot < 0) rightNulls++;
-      else counts[slot]!++;
-    }
-  }
-  const outer = how === 'left' || how === 'full';
-  const matched = how === 'right' || how === 'full' ? table.matched : undefined;
-  const counts = table.counts;
+  for (const column of rightKeys) rightNulls += build(column!, table);
   let count = 0;
-  for (const column of leftKeys) {
-    const slots = slotsOf(column!, table, false);
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[i]!;
-      if (slot >= 0) {
-        count += counts[slot]!;
-        if (matched !== undefined) matched[slot] = 1;
-      } else if (outer) count++;
-    }
-  }
-  if (matched !== undefined) {
-    count += rightNulls;
-    for (let slot = 0; slot < table.size; slot++) if (matched[slot] === 0) count += counts[slot]!;
-  }
+  for (const column of leftKeys) count += probe(column!, table, how === 'left' || how === 'full');
+  if (keepUnmatched) count += rightNulls + table.unmatched();
   return count;
 }
 
@@ -100,21 +81,55 @@ function keyColumn(batch: Batch, field: string): KeyColumn | undefined {
   return { ...column, length: batch.length };
 }
 
-/**
- * The key slot of every row (-1 for a null key, and, without `create`, for a key the table does
- * not hold). A string column looks each dictionary entry up once.
- */
-function slotsOf(column: KeyColumn, table: KeyCounts, create: boolean): Int32Array {
+function isNull(validity: Validity, i: number): boolean {
+  return validity !== undefined && (validity[i >> 3]! & (1 << (i & 7))) === 0;
+}
+
+/** Adds a build-side column's keys to the table; returns its null keys (they never match). */
+function build(column: KeyColumn, table: KeyCounts): number {
   const n = column.length;
-  const out = new Int32Array(n);
   const validity = column.validity;
+  let nulls = 0;
   if (column.type === 'string') {
-    const byId = column.dictionary.map((text) => table.stringSlot(text, create));
-    const indices = column.indices;
-    for (let i = 0; i < n; i++) out[i] = validity !== undefined && (validity[i >> 3]! & (1 << (i & 7))) === 0 ? -1 : byId[indices[i]!]!;
-    return out;
+    const rows = new Float64Array(column.dictionary.length);
+    for (let i = 0; i < n; i++) {
+      if (isNull(validity, i)) nulls++;
+      else rows[column.indices[i]!]!++;
+    }
+    column.dictionary.forEach((text, id) => rows[id]! > 0 && table.addString(text, rows[id]!));
+    return nulls;
   }
   const values = column.values;
-  for (let i = 0; i < n; i++) out[i] = validity !== undefined && (validity[i >> 3]! & (1 << (i & 7))) === 0 ? -1 : table.numberSlot(values[i]!, create);
-  return out;
+  for (let i = 0; i < n; i++) {
+    if (isNull(validity, i)) nulls++;
+    else table.addNumber(values[i]!);
+  }
+  return nulls;
+}
+
+/** The joined rows of a probe-side column: matches, plus one per unmatched row when `outer`. */
+function probe(column: KeyColumn, table: KeyCounts, outer: boolean): number {
+  const n = column.length;
+  const validity = column.validity;
+  let count = 0;
+  if (column.type === 'string') {
+    // Each dictionary entry is probed once, and only if a valid row uses it (a null row's entry must not mark a match).
+    const byId = new Float64Array(column.dictionary.length).fill(-1);
+    for (let i = 0; i < n; i++) {
+      let matches = 0;
+      if (!isNull(validity, i)) {
+        const id = column.indices[i]!;
+        matches = byId[id]!;
+        if (matches < 0) byId[id] = matches = table.probeString(column.dictionary[id]!);
+      }
+      count += matches === 0 && outer ? 1 : matches;
+    }
+    return count;
+  }
+  const values = column.values;
+  for (let i = 0; i < n; i++) {
+    const matches = isNull(validity, i) ? 0 : table.probeNumber(values[i]!);
+    count += matches === 0 && outer ? 1 : matches;
+  }
+  return count;
 }

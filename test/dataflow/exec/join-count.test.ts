@@ -52,6 +52,16 @@ describe('count-only join', () => {
     }
   });
 
+  it('does not let a null key match an empty-string key', () => {
+    const schema: Schema = { fields: [{ name: 'id', type: 'string', nullable: true }] };
+    const left = [batchFromRows([{ id: null }, { id: 'a' }], schema)];
+    const right = [batchFromRows([{ id: '' }, { id: 'a' }, { id: null }], schema)];
+    for (const how of ['inner', 'left', 'right', 'full'] as const) {
+      const expected = joinPartition(left.flatMap(rowsOf), right.flatMap(rowsOf), key, key, how, true).length;
+      expect(countJoinMatches(left, right, 'id', 'id', how)).toBe(expected);
+    }
+  });
+
   it('declines value batches and key columns it cannot read, so the caller joins generically', () => {
     const typed = side(3, 'int32', 10);
     expect(countJoinMatches([valueBatch([{ id: 1 }])], typed, 'id', 'id', 'inner')).toBeUndefined();
