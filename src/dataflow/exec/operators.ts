@@ -19,6 +19,7 @@ import { UsageError } from '../../errors.js';
 import type { TaskContext, UserFunction } from '../../runtime/index.js';
 import { isValueBatch, rowAt, type Batch } from '../batch/index.js';
 import { Aggregator, type AggEntry } from './aggregate.js';
+import { forEachEntry, isEntryBatch } from './entry-batch.js';
 import { TypedPartialAggregator, typedAggregationApplies } from './typed-aggregate.js';
 import { compareKeys, compileKey, groupKey, type KeyFn } from './keys.js';
 import type { FnSpec, KeySpec, OpSpec } from './task-spec.js';
@@ -213,6 +214,10 @@ function aggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, keySpec: 
     const aggregator = new Aggregator(spec.aggs, spec.name, keepFirst);
     return {
       add: (entry) => aggregator.addEntry(entry as AggEntry),
+      addBatch: (batch) => {
+        if (isEntryBatch(batch)) forEachEntry(batch, (entry) => aggregator.addEntry(entry));
+        else for (let i = 0; i < batch.length; i++) aggregator.addEntry(rowAt(batch, i) as AggEntry);
+      },
       flush: () => undefined,
       close: () => close(aggregator.results(spec.style, keyName)),
     };
