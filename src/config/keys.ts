@@ -130,7 +130,7 @@ export const SETTING_SPECS: { readonly [K in SettingKey]: KeySpec<Settings[K]> }
   'weft.dataflow.batchRows': {
     description: 'Rows per columnar batch read by sources and passed between dataflow operators.',
     schema: positiveInt,
-    default: () => 16384,
+    default: () => 65536,
   },
   'weft.store.url': {
     description:

@@ -42,57 +42,86 @@ const FIX_CLASS =
  */
 export function assertSendable(value: unknown, context: SendableContext): void {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) return;
-  walk(value, context.path, context.label, new Set());
+  visit(value, { root: context.path, label: context.label, at: [], seen: new Set() });
 }
 
-function fail(label: string, path: string, problem: string, fix: string): never {
-  throw new UnsendableValueError(label, path, problem, fix);
+/**
+ * One step from a value to a child: an array index, an object key, or a Map's keys / the entry of
+ * a Map key. Steps are kept on a stack and turned into text only when a value fails, so checking
+ * a large value creates no strings.
+ */
+type Step = number | string | { keys: true } | { get: unknown } | { values: true };
+
+interface Walk {
+  readonly root: string;
+  readonly label: string;
+  readonly at: Step[];
+  readonly seen: Set<object>;
 }
 
-function walk(value: unknown, path: string, label: string, seen: Set<object>): void {
+function pathOf(walk: Walk): string {
+  let path = walk.root;
+  for (const step of walk.at) {
+    if (typeof step === 'number') path += `[${step}]`;
+    else if (typeof step === 'string') path += /^[A-Za-z_$][\w$]*$/.test(step) ? `.${step}` : `[${JSON.stringify(step)}]`;
+    else if ('keys' in step) path += '.keys()';
+    else if ('values' in step) path += '.values()';
+    else path += `.get(${typeof step.get === 'string' ? JSON.stringify(step.get) : String(step.get)})`;
+  }
+  return path;
+}
+
+function fail(walk: Walk, problem: string, fix: string): never {
+  throw new UnsendableValueError(walk.label, pathOf(walk), problem, fix);
+}
+
+function child(walk: Walk, step: Step, value: unknown): void {
+  walk.at.push(step);
+  visit(value, walk);
+  walk.at.pop();
+}
+
+function visit(value: unknown, walk: Walk): void {
   if (typeof value === 'function') {
-    fail(label, path, `it is a function (${value.name || 'anonymous'}), and functions cannot be cloned`, 'Define the function with step() at the top level of its module and refer to it by id, or call it before sending its result');
+    fail(walk, `it is a function (${value.name || 'anonymous'}), and functions cannot be cloned`, 'Define the function with step() at the top level of its module and refer to it by id, or call it before sending its result');
   }
   if (typeof value === 'symbol') {
-    fail(label, path, `it is a symbol (${value.toString()}), and symbols cannot be cloned`, 'Send a string instead');
+    fail(walk, `it is a symbol (${value.toString()}), and symbols cannot be cloned`, 'Send a string instead');
   }
   if (value === null || typeof value !== 'object') return;
+  const seen = walk.seen;
   if (seen.has(value)) return;
   seen.add(value);
   if (ArrayBuffer.isView(value)) return;
   if (value instanceof Error) return;
   if (value instanceof WeakMap || value instanceof WeakSet || value instanceof Promise) {
-    fail(label, path, `it is a ${value.constructor.name}, which cannot be cloned`, 'Await or copy its contents into plain data first');
+    fail(walk, `it is a ${value.constructor.name}, which cannot be cloned`, 'Await or copy its contents into plain data first');
   }
   const proto = Object.getPrototypeOf(value) as object | null;
   if (!cloneable.has(proto)) {
     const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'an unknown class';
-    fail(label, path, `it is an instance of ${name}, and it would arrive as a plain object without its methods`, FIX_CLASS);
+    fail(walk, `it is an instance of ${name}, and it would arrive as a plain object without its methods`, FIX_CLASS);
   }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      if (item !== null && (typeof item === 'object' || typeof item === 'function' || typeof item === 'symbol')) {
-        walk(item, `${path}[${i}]`, label, seen);
-      }
+      if (item !== null && (typeof item === 'object' || typeof item === 'function' || typeof item === 'symbol')) child(walk, i, item);
     }
     return;
   }
   if (value instanceof Map) {
     for (const [key, item] of value) {
-      walk(key, `${path}.keys()`, label, seen);
-      walk(item, `${path}.get(${typeof key === 'string' ? JSON.stringify(key) : String(key)})`, label, seen);
+      child(walk, { keys: true }, key);
+      child(walk, { get: key }, item);
     }
     return;
   }
   if (value instanceof Set) {
-    for (const item of value) walk(item, `${path}.values()`, label, seen);
+    for (const item of value) child(walk, { values: true }, item);
     return;
   }
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
-    if (item !== null && (typeof item === 'object' || typeof item === 'function' || typeof item === 'symbol')) {
-      walk(item, /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, label, seen);
-    }
+    if (item !== null && (typeof item === 'object' || typeof item === 'function' || typeof item === 'symbol')) child(walk, key, item);
   }
 }

@@ -4,143 +4,118 @@
  * the `final` phase merges the entries of every upstream task for the keys it owns.
  *
  * An entry is `[key, first, accumulators]`: `first` is the first record of the key (the record
- * template of Flink-style `keyBy().sum(1)`), accumulators one number (or value) per aggregation;
- * `avg` keeps `[sum, count]`.
+ * template of Flink-style `keyBy().sum(1)`; `null` when the output style does not use it),
+ * accumulators one number (or value) per aggregation; `avg` keeps `[sum, count]`.
+ *
+ * Every record of a task goes through {@link Aggregator.addRecord}, so its state is laid out for
+ * that loop: a key maps to a slot once, and numeric accumulators live in typed arrays indexed by
+ * slot (see accumulators.ts) instead of one boxed object per key.
  */
 import { UsageError } from '../../errors.js';
 import type { AggDef } from '../plan/logical.js';
+import { accumulatorColumn, type AccumulatorColumn } from './accumulators.js';
 import { groupKey, type KeyFn } from './keys.js';
+
+const COUNT = Symbol('count');
 
 /** A partial aggregate entry, the unit that crosses the exchange. */
 export type AggEntry = [key: unknown, first: unknown, accs: unknown[]];
 
-/** Per-key state of one task. */
-interface State {
-  key: unknown;
-  first: unknown;
-  accs: unknown[];
-}
-
 /** Folds records (partial) or entries (final) per key, then emits entries or finished records. */
 export class Aggregator {
   readonly #aggs: readonly AggDef[];
-  readonly #states = new Map<unknown, State>();
   readonly #name: string;
+  readonly #keepFirst: boolean;
+  /** Group key (equal keys by value, see `groupKey`) → slot, in first-seen order. */
+  readonly #slots = new Map<unknown, number>();
+  readonly #keys: unknown[] = [];
+  readonly #firsts: unknown[] = [];
+  readonly #columns: AccumulatorColumn[];
+  /** Per aggregation: the field it reads, or {@link COUNT} (count folds 1 per record). */
+  readonly #fields: Array<string | number | undefined | typeof COUNT>;
 
-  constructor(aggs: readonly AggDef[], name: string) {
+  /**
+   * @param keepFirst - whether entries carry each key's first record (only Flink-style
+   *   `keyBy().sum()` outputs it); `null` stands in otherwise, so the exchange carries less.
+   */
+  constructor(aggs: readonly AggDef[], name: string, keepFirst = true) {
     this.#aggs = aggs;
     this.#name = name;
+    this.#keepFirst = keepFirst;
+    this.#columns = aggs.map((agg) => accumulatorColumn(agg.kind));
+    this.#fields = aggs.map((agg) => (agg.kind === 'count' ? COUNT : agg.field));
   }
 
   /** Partial phase: one input record. */
   addRecord(record: unknown, key: unknown): void {
-    const gk = groupKey(key);
-    let state = this.#states.get(gk);
-    if (!state) {
-      state = { key, first: record, accs: this.#aggs.map(initial) };
-      this.#states.set(gk, state);
+    const slot = this.#slotOf(key, record);
+    const columns = this.#columns;
+    for (let a = 0; a < columns.length; a++) {
+      const field = this.#fields[a];
+      columns[a]!.fold(slot, field === COUNT ? 1 : fieldOf(record, field, this.#name));
     }
-    const accs = state.accs;
-    for (let a = 0; a < this.#aggs.length; a++) {
-      const agg = this.#aggs[a]!;
-      accs[a] = fold(agg, accs[a], agg.kind === 'count' ? 1 : fieldOf(record, agg.field, this.#name));
+  }
+
+  /** Partial phase: every record of a batch, keyed by `key`. */
+  addRecords(records: readonly unknown[], key: KeyFn): void {
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i];
+      this.addRecord(record, key(record));
     }
   }
 
   /** Final phase: one entry from an upstream task (entries arrive in upstream partition order). */
   addEntry(entry: AggEntry): void {
     const [key, first, accs] = entry;
-    const gk = groupKey(key);
-    const state = this.#states.get(gk);
-    if (!state) {
-      this.#states.set(gk, { key, first, accs: [...accs] });
-      return;
-    }
-    for (let a = 0; a < this.#aggs.length; a++) state.accs[a] = merge(this.#aggs[a]!, state.accs[a], accs[a]);
+    const known = this.#slots.size;
+    const slot = this.#slotOf(key, first);
+    const columns = this.#columns;
+    if (slot === known) for (let a = 0; a < columns.length; a++) columns[a]!.set(slot, accs[a]);
+    else for (let a = 0; a < columns.length; a++) columns[a]!.merge(slot, accs[a]);
   }
 
   /** The partial entries, one per key, in first-seen order. */
   entries(): AggEntry[] {
-    return [...this.#states.values()].map((s) => [s.key, s.first, s.accs]);
+    const out = new Array<AggEntry>(this.#keys.length);
+    const columns = this.#columns;
+    for (let s = 0; s < out.length; s++) {
+      const accs = new Array<unknown>(columns.length);
+      for (let a = 0; a < columns.length; a++) accs[a] = columns[a]!.entry(s);
+      out[s] = [this.#keys[s], this.#keepFirst ? this.#firsts[s] : null, accs];
+    }
+    return out;
   }
 
   /** The finished records, one per key, in first-seen order. */
   results(style: 'record' | 'row' | 'pair', keyName: string): unknown[] {
-    const out: unknown[] = [];
-    for (const state of this.#states.values()) {
-      const values = state.accs.map((acc, a) => finish(this.#aggs[a]!, acc));
-      if (style === 'pair') out.push([state.key, values[0]]);
+    const out = new Array<unknown>(this.#keys.length);
+    const columns = this.#columns;
+    const aggs = this.#aggs;
+    for (let s = 0; s < out.length; s++) {
+      const key = this.#keys[s];
+      if (style === 'pair') out[s] = [key, columns[0]!.result(s)];
       else if (style === 'row') {
-        const row: Record<string, unknown> = { [keyName]: state.key };
-        this.#aggs.forEach((agg, a) => (row[agg.as] = values[a]));
-        out.push(row);
-      } else out.push(replaceFields(state.first, this.#aggs, values));
+        const row: Record<string, unknown> = { [keyName]: key };
+        for (let a = 0; a < aggs.length; a++) row[aggs[a]!.as] = columns[a]!.result(s);
+        out[s] = row;
+      } else out[s] = replaceFields(this.#firsts[s], aggs, columns.map((c) => c.result(s)));
     }
     return out;
   }
-}
 
-function initial(agg: AggDef): unknown {
-  switch (agg.kind) {
-    case 'sum':
-    case 'count':
-      return 0;
-    case 'avg':
-      return [0, 0];
-    default:
-      return undefined;
+  /** The slot of a key, a new one (the next in order) for a key not seen before. */
+  #slotOf(key: unknown, first: unknown): number {
+    const gk = groupKey(key);
+    let slot = this.#slots.get(gk);
+    if (slot !== undefined) return slot;
+    slot = this.#keys.length;
+    this.#slots.set(gk, slot);
+    this.#keys.push(key);
+    if (this.#keepFirst) this.#firsts.push(first);
+    const columns = this.#columns;
+    for (let a = 0; a < columns.length; a++) columns[a]!.ensure(slot);
+    return slot;
   }
-}
-
-function fold(agg: AggDef, acc: unknown, value: unknown): unknown {
-  switch (agg.kind) {
-    case 'count':
-      return (acc as number) + 1;
-    case 'sum':
-      return value === null || value === undefined ? acc : (acc as number) + (value as number);
-    case 'avg': {
-      if (value === null || value === undefined) return acc;
-      const [s, n] = acc as [number, number];
-      return [s + (value as number), n + 1];
-    }
-    case 'min':
-      return value === null || value === undefined ? acc : acc === undefined || (value as number) < (acc as number) ? value : acc;
-    case 'max':
-      return value === null || value === undefined ? acc : acc === undefined || (value as number) > (acc as number) ? value : acc;
-    case 'first':
-      return acc === undefined ? value : acc;
-    case 'last':
-      return value;
-  }
-}
-
-function merge(agg: AggDef, a: unknown, b: unknown): unknown {
-  switch (agg.kind) {
-    case 'count':
-    case 'sum':
-      return (a as number) + (b as number);
-    case 'avg': {
-      const [s1, n1] = a as [number, number];
-      const [s2, n2] = b as [number, number];
-      return [s1 + s2, n1 + n2];
-    }
-    case 'min':
-      return b === undefined ? a : a === undefined || (b as number) < (a as number) ? b : a;
-    case 'max':
-      return b === undefined ? a : a === undefined || (b as number) > (a as number) ? b : a;
-    case 'first':
-      return a === undefined ? b : a;
-    case 'last':
-      return b === undefined ? a : b;
-  }
-}
-
-function finish(agg: AggDef, acc: unknown): unknown {
-  if (agg.kind === 'avg') {
-    const [s, n] = acc as [number, number];
-    return n === 0 ? null : s / n;
-  }
-  return acc === undefined ? null : acc;
 }
 
 function fieldOf(record: unknown, field: string | number | undefined, name: string): unknown {

@@ -44,28 +44,70 @@ export interface JobContext {
   signal?: AbortSignal | undefined;
 }
 
-/** Runs the plan; resolves to the action's value and the job's counters. */
+/**
+ * Runs the plan; resolves to the action's value and the job's counters. A stage starts as soon as
+ * the stages it reads have finished, so independent stages (the two sides of a join, the inputs
+ * of a union) run at the same time and fill each other's idle slots; the first stage that fails
+ * aborts the others. Counters are merged in stage order, whatever order stages finish in.
+ */
 export async function runJob(plan: PhysicalPlan, action: Action, ctx: JobContext): Promise<{ value: unknown; stats: JobStats }> {
   const results = new Map<Stage, TaskResultData[]>();
-  const stats: JobStats = { jobId: ctx.jobId, stages: plan.stages.length, tasks: 0, rowsRead: 0, malformedSkipped: 0, malformedQuarantined: 0, malformed: [] };
+  const perStage = new Map(plan.stages.map((stage) => [stage, newStats(ctx.jobId, plan.stages.length)]));
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(ctx.signal?.reason);
+  ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  const jobCtx: JobContext = { ...ctx, signal: controller.signal };
   let write: WriteJob | undefined;
   try {
     if (action.kind === 'write') write = await beginWrite(action.path, String(ctx.jobId), action.options);
+    const done = new Map<Stage, Promise<void>>();
+    let firstError: Error | undefined;
     for (const stage of plan.stages) {
-      const inputs = await stageInputs(stage, results);
-      let output = taskOutput(stage, stage === plan.final ? action : undefined, ctx, write);
-      if (stage.output.kind === 'range') output = { ...output, bounds: await rangeBounds(stage, inputs, ctx, stats) } as TaskOutput;
-      const taskResults = await runStage(stage, inputs, output, ctx, stats);
-      results.set(stage, taskResults);
-      for (const upstream of upstreamOf(stage)) results.delete(upstream);
+      const upstream = upstreamOf(stage);
+      const run = async (): Promise<void> => {
+        await Promise.all(upstream.map((u) => done.get(u)!));
+        const stats = perStage.get(stage)!;
+        const inputs = await stageInputs(stage, results);
+        for (const u of upstream) results.delete(u);
+        let output = taskOutput(stage, stage === plan.final ? action : undefined, jobCtx, write);
+        if (stage.output.kind === 'range') output = { ...output, bounds: await rangeBounds(stage, inputs, jobCtx, stats) } as TaskOutput;
+        results.set(stage, await runStage(stage, inputs, output, jobCtx, stats));
+      };
+      done.set(
+        stage,
+        run().catch((error: unknown) => {
+          if (firstError === undefined) {
+            firstError = error as Error;
+            controller.abort(error);
+          }
+          throw error;
+        }),
+      );
     }
-    const final = results.get(plan.final)!;
-    const value = await finish(final, action, write);
+    await Promise.allSettled(done.values());
+    if (firstError !== undefined) throw firstError;
+    const stats = newStats(ctx.jobId, plan.stages.length);
+    for (const stage of plan.stages) mergeStats(stats, perStage.get(stage)!);
+    const value = await finish(results.get(plan.final)!, action, write);
     return { value, stats };
   } catch (error) {
     if (write) await abortWrite(write).catch(() => undefined);
     throw error;
+  } finally {
+    ctx.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+function newStats(jobId: number, stages: number): JobStats {
+  return { jobId, stages, tasks: 0, rowsRead: 0, malformedSkipped: 0, malformedQuarantined: 0, malformed: [] };
+}
+
+function mergeStats(into: JobStats, from: JobStats): void {
+  into.tasks += from.tasks;
+  into.rowsRead += from.rowsRead;
+  into.malformedSkipped += from.malformedSkipped;
+  into.malformedQuarantined += from.malformedQuarantined;
+  for (const e of from.malformed) if (into.malformed.length < 20) into.malformed.push(e);
 }
 
 async function finish(final: TaskResultData[], action: Action, write: WriteJob | undefined): Promise<unknown> {

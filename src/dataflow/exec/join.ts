@@ -3,8 +3,9 @@
  * every match is inside the partition. The right side is built into a hash table; the left side
  * probes it in order, so output order is deterministic.
  */
-import { isValueBatch, type Batch } from '../batch/index.js';
+import { isValueBatch, type Batch, type Column, type Validity } from '../batch/index.js';
 import type { JoinHow } from '../plan/logical.js';
+import { KeyCounts } from './key-counts.js';
 import { groupKey, type KeyFn } from './keys.js';
 
 /** Joins two partitions. Output rows merge both objects (`mergeObjects`) or are `[left, right]` pairs. */
@@ -55,46 +56,80 @@ export function countJoinMatches(left: readonly Batch[], right: readonly Batch[]
   const leftKeys = left.map((b) => keyColumn(b, leftField));
   const rightKeys = right.map((b) => keyColumn(b, rightField));
   if (leftKeys.includes(undefined) || rightKeys.includes(undefined)) return undefined;
-  const table = new Map<unknown, number>();
+  const keepUnmatched = how === 'right' || how === 'full';
+  const table = new KeyCounts(
+    right.reduce((n, b) => n + b.length, 0),
+    keepUnmatched,
+  );
   let rightNulls = 0;
-  for (const read of rightKeys) {
-    read!((k) => {
-      if (k === null) rightNulls++;
-      else table.set(k, (table.get(k) ?? 0) + 1);
-    });
-  }
+  for (const column of rightKeys) rightNulls += build(column!, table);
   let count = 0;
-  const matched = new Set<unknown>();
-  for (const read of leftKeys) {
-    read!((k) => {
-      const n = k === null ? undefined : table.get(k);
-      if (n !== undefined) {
-        count += n;
-        matched.add(k);
-      } else if (how === 'left' || how === 'full') count++;
-    });
-  }
-  if (how === 'right' || how === 'full') {
-    count += rightNulls;
-    for (const [k, n] of table) if (!matched.has(k)) count += n;
-  }
+  for (const column of leftKeys) count += probe(column!, table, how === 'left' || how === 'full');
+  if (keepUnmatched) count += rightNulls + table.unmatched();
   return count;
 }
 
-/** A reader of a typed batch's key column (`null` for nulls), or `undefined` when it has none. */
-function keyColumn(batch: Batch, field: string): ((each: (key: unknown) => void) => void) | undefined {
+/** A string, float64 or int32 column with its batch's row count. */
+type KeyColumn = Exclude<Column, { type: 'any' | 'bool' }> & { readonly length: number };
+
+/** A typed batch's key column, or `undefined` when it has none the count can read. */
+function keyColumn(batch: Batch, field: string): KeyColumn | undefined {
   if (isValueBatch(batch)) return undefined;
   const index = batch.schema.fields.findIndex((f) => f.name === field);
   const column = index < 0 ? undefined : batch.columns[index];
   if (column === undefined || (column.type !== 'string' && column.type !== 'float64' && column.type !== 'int32')) return undefined;
+  return { ...column, length: batch.length };
+}
+
+function isNull(validity: Validity, i: number): boolean {
+  return validity !== undefined && (validity[i >> 3]! & (1 << (i & 7))) === 0;
+}
+
+/** Adds a build-side column's keys to the table; returns its null keys (they never match). */
+function build(column: KeyColumn, table: KeyCounts): number {
+  const n = column.length;
   const validity = column.validity;
-  const valid = (i: number): boolean => validity === undefined || (validity[i >> 3]! & (1 << (i & 7))) !== 0;
+  let nulls = 0;
   if (column.type === 'string') {
-    return (each) => {
-      for (let i = 0; i < batch.length; i++) each(valid(i) ? column.dictionary[column.indices[i]!] : null);
-    };
+    const rows = new Float64Array(column.dictionary.length);
+    for (let i = 0; i < n; i++) {
+      if (isNull(validity, i)) nulls++;
+      else rows[column.indices[i]!]!++;
+    }
+    column.dictionary.forEach((text, id) => rows[id]! > 0 && table.addString(text, rows[id]!));
+    return nulls;
   }
-  return (each) => {
-    for (let i = 0; i < batch.length; i++) each(valid(i) ? column.values[i] : null);
-  };
+  const values = column.values;
+  for (let i = 0; i < n; i++) {
+    if (isNull(validity, i)) nulls++;
+    else table.addNumber(values[i]!);
+  }
+  return nulls;
+}
+
+/** The joined rows of a probe-side column: matches, plus one per unmatched row when `outer`. */
+function probe(column: KeyColumn, table: KeyCounts, outer: boolean): number {
+  const n = column.length;
+  const validity = column.validity;
+  let count = 0;
+  if (column.type === 'string') {
+    // Each dictionary entry is probed once, and only if a valid row uses it (a null row's entry must not mark a match).
+    const byId = new Float64Array(column.dictionary.length).fill(-1);
+    for (let i = 0; i < n; i++) {
+      let matches = 0;
+      if (!isNull(validity, i)) {
+        const id = column.indices[i]!;
+        matches = byId[id]!;
+        if (matches < 0) byId[id] = matches = table.probeString(column.dictionary[id]!);
+      }
+      count += matches === 0 && outer ? 1 : matches;
+    }
+    return count;
+  }
+  const values = column.values;
+  for (let i = 0; i < n; i++) {
+    const matches = isNull(validity, i) ? 0 : table.probeNumber(values[i]!);
+    count += matches === 0 && outer ? 1 : matches;
+  }
+  return count;
 }

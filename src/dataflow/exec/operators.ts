@@ -1,16 +1,25 @@
 /**
- * The operators of a task's chain: open (built here) → process (`push`, one batch of records at a
- * time, synchronously) → close (flush what an operator held back, e.g. aggregation state). Chained
- * operators call each other directly, the way Flink chains operators into one task.
+ * The operators of a task's chain: open (built here) → process (one record at a time,
+ * synchronously) → close (flush what an operator held back, e.g. aggregation state). Chained
+ * operators call each other directly, record by record, the way Flink chains operators into one
+ * task and Beam's operators `process` an element: a record goes through every map, flatMap and
+ * filter into the next aggregation without an intermediate array per operator.
  *
- * Records are what user functions see: plain objects for typed rows (materialised lazily, batch by
- * batch), or the values themselves. A typed batch is kept as is when it goes straight to the task's
+ * Input arrives batch by batch; {@link Operator.flush} marks the end of a batch. A user function
+ * that returns a promise makes its operator hold the rest of the batch: the operator keeps calling
+ * the function for the batch's records (so async functions of one batch run concurrently, as
+ * before), and at `flush` awaits them and passes the results on in input order. Synchronous
+ * functions never create a promise.
+ *
+ * Records are what user functions see: plain objects for typed rows (materialised lazily, row by
+ * row), or the values themselves. A typed batch is kept as is when it goes straight to the task's
  * output (count, collect, write) without any operator touching it.
  */
 import { UsageError } from '../../errors.js';
 import type { TaskContext, UserFunction } from '../../runtime/index.js';
-import { isValueBatch, rowsOf, type Batch } from '../batch/index.js';
+import { isValueBatch, rowAt, type Batch } from '../batch/index.js';
 import { Aggregator, type AggEntry } from './aggregate.js';
+import { forEachEntry, isEntryBatch } from './entry-batch.js';
 import { TypedPartialAggregator, typedAggregationApplies } from './typed-aggregate.js';
 import { compareKeys, compileKey, groupKey, type KeyFn } from './keys.js';
 import type { FnSpec, KeySpec, OpSpec } from './task-spec.js';
@@ -30,15 +39,18 @@ export type Pushed = void | Promise<void>;
 
 /** The head of a chain: what the task's input is pushed into. */
 export interface Chain {
-  push(records: unknown[]): Pushed;
+  push(records: readonly unknown[]): Pushed;
   pushBatch(batch: Batch): Pushed;
   close(): Pushed;
 }
 
 interface Operator {
-  push(records: unknown[]): Pushed;
-  /** A typed batch, for operators with a columnar fast path; others get its rows through `push`. */
-  pushBatch?(batch: Batch): Pushed;
+  /** One record. */
+  add(record: unknown): void;
+  /** A typed batch, for operators with a columnar fast path; others get its rows through `add`. */
+  addBatch?(batch: Batch): void;
+  /** End of an input batch: passes on what the operator held back for async results, in order. */
+  flush(): Pushed;
   /** Flushes held-back records downstream, then closes the next operator. */
   close(): Pushed;
 }
@@ -52,28 +64,46 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 }
 
-/** Applies `fn` to every record; awaits the results only if some are promises. */
-function mapRecords(records: unknown[], fn: (record: unknown) => unknown, then: (out: unknown[]) => Pushed): Pushed {
-  const out = records.map(fn);
-  return out.some(isThenable) ? Promise.all(out).then(then) : then(out);
-}
-
 type Call = (...args: unknown[]) => unknown;
 
 /** Builds the chain back to front, so each operator knows the next one. */
 export function buildChain(ops: readonly OpSpec[], fns: ReadonlyMap<FnSpec, UserFunction>, ctx: TaskContext, sink: RecordSink): Chain {
-  let next: Operator = { push: (records) => sink.push(records), close: () => undefined };
+  let next: Operator = sinkOperator(sink);
   for (let i = ops.length - 1; i >= 0; i--) next = createOperator(ops[i]!, fns, ctx, next);
   const head = next;
+  const push = (records: readonly unknown[]): Pushed => {
+    for (let i = 0; i < records.length; i++) head.add(records[i]);
+    return head.flush();
+  };
   return {
-    push: (records) => head.push(records),
+    push,
     pushBatch: (batch) => {
       if (ops.length === 0) return sink.pushBatch(batch);
-      if (head.pushBatch !== undefined && !isValueBatch(batch)) return head.pushBatch(batch);
-      return head.push(isValueBatch(batch) ? ((batch.columns[0] as unknown as { values: unknown[] }).values) : rowsOf(batch));
+      if (isValueBatch(batch)) return push((batch.columns[0] as { values: readonly unknown[] }).values);
+      if (head.addBatch !== undefined) head.addBatch(batch);
+      else for (let i = 0; i < batch.length; i++) head.add(rowAt(batch, i));
+      return head.flush();
     },
     close: () => head.close(),
   };
+}
+
+/** The end of the chain: records collect into one array per input batch for the task output. */
+function sinkOperator(sink: RecordSink): Operator {
+  let records: unknown[] = [];
+  const flush = (): void => {
+    if (records.length === 0) return;
+    const full = records;
+    records = [];
+    sink.push(full);
+  };
+  return { add: (record) => void records.push(record), flush, close: flush };
+}
+
+/** Emits `records` downstream as one batch. */
+function emit(next: Operator, records: readonly unknown[]): Pushed {
+  for (let i = 0; i < records.length; i++) next.add(records[i]);
+  return next.flush();
 }
 
 function fnContext(spec: FnSpec, ctx: TaskContext): TaskContext {
@@ -86,37 +116,10 @@ function keyFn(key: KeySpec, fns: ReadonlyMap<FnSpec, UserFunction>, ctx: TaskCo
 
 function createOperator(spec: OpSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ctx: TaskContext, next: Operator): Operator {
   switch (spec.op) {
-    case 'map': {
-      const fn = fns.get(spec.fn) as Call;
-      const c = fnContext(spec.fn, ctx);
-      return { push: (records) => mapRecords(records, (r) => fn(r, c), (out) => next.push(out)), close: () => next.close() };
-    }
-    case 'filter': {
-      const fn = fns.get(spec.fn) as Call;
-      const c = fnContext(spec.fn, ctx);
-      return {
-        push: (records) => mapRecords(records, (r) => fn(r, c), (keep) => next.push(records.filter((_, i) => keep[i] === true))),
-        close: () => next.close(),
-      };
-    }
-    case 'flatMap': {
-      const fn = fns.get(spec.fn) as Call;
-      const c = fnContext(spec.fn, ctx);
-      return {
-        push: (records) =>
-          mapRecords(records, (r) => fn(r, c), (produced) => {
-            const out: unknown[] = [];
-            for (const items of produced) {
-              if (items === null || items === undefined || typeof (items as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-                throw new UsageError(`${spec.name}: expected the function to return an iterable (e.g. an array), got ${items === null ? 'null' : typeof items}`);
-              }
-              for (const v of items as Iterable<unknown>) out.push(v);
-            }
-            return next.push(out);
-          }),
-        close: () => next.close(),
-      };
-    }
+    case 'map':
+    case 'filter':
+    case 'flatMap':
+      return userFnOperator(spec, fns.get(spec.fn) as Call, fnContext(spec.fn, ctx), next);
     case 'aggregate':
       return aggregateOperator(spec, spec.key, keyFn(spec.key, fns, ctx), next);
     case 'reduce':
@@ -124,13 +127,12 @@ function createOperator(spec: OpSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ct
     case 'distinct': {
       const seen = new Map<unknown, unknown>();
       return {
-        push: (records) => {
-          for (const r of records) {
-            const gk = groupKey(r);
-            if (!seen.has(gk)) seen.set(gk, r);
-          }
+        add: (record) => {
+          const gk = groupKey(record);
+          if (!seen.has(gk)) seen.set(gk, record);
         },
-        close: () => after(next.push([...seen.values()]), () => next.close()),
+        flush: () => undefined,
+        close: () => after(emit(next, [...seen.values()]), () => next.close()),
       };
     }
     case 'sort': {
@@ -138,27 +140,85 @@ function createOperator(spec: OpSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ct
       const held: Array<{ k: unknown; r: unknown }> = [];
       const sign = spec.descending ? -1 : 1;
       return {
-        push: (records) => {
-          for (const r of records) held.push({ k: key(r), r });
-        },
+        add: (record) => void held.push({ k: key(record), r: record }),
+        flush: () => undefined,
         close: () => {
           held.sort((a, b) => sign * compareKeys(a.k, b.k));
-          return after(next.push(held.map((h) => h.r)), () => next.close());
+          return after(
+            emit(
+              next,
+              held.map((h) => h.r),
+            ),
+            () => next.close(),
+          );
         },
       };
     }
   }
 }
 
+/**
+ * map, filter and flatMap: the user function's result goes straight on, record by record, until it
+ * returns a promise; from then on the batch's results are held and passed on at `flush`.
+ */
+function userFnOperator(spec: Extract<OpSpec, { op: 'map' | 'filter' | 'flatMap' }>, fn: Call, c: TaskContext, next: Operator): Operator {
+  const pass =
+    spec.op === 'map'
+      ? (_record: unknown, result: unknown): void => next.add(result)
+      : spec.op === 'filter'
+        ? (record: unknown, keep: unknown): void => {
+            if (keep === true) next.add(record);
+          }
+        : (_record: unknown, items: unknown): void => emitItems(items, next, spec.name);
+  /** Since the first promise of the current batch: its records and their results (or promises). */
+  let heldRecords: unknown[] | undefined;
+  let heldResults: unknown[] | undefined;
+  return {
+    add: (record) => {
+      const result = fn(record, c);
+      if (heldResults === undefined && !isThenable(result)) return pass(record, result);
+      (heldRecords ??= []).push(record);
+      (heldResults ??= []).push(result);
+    },
+    flush: () => {
+      if (heldResults === undefined) return next.flush();
+      const records = heldRecords!;
+      const results = heldResults;
+      heldRecords = heldResults = undefined;
+      return Promise.all(results).then((settled) => {
+        for (let i = 0; i < settled.length; i++) pass(records[i], settled[i]);
+        return next.flush();
+      });
+    },
+    close: () => next.close(),
+  };
+}
+
+/** The items a flatMap function returned, one by one. */
+function emitItems(items: unknown, next: Operator, name: string): void {
+  if (Array.isArray(items)) {
+    for (let i = 0; i < items.length; i++) next.add(items[i]);
+    return;
+  }
+  if (items === null || items === undefined || typeof (items as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+    throw new UsageError(`${name}: expected the function to return an iterable (e.g. an array), got ${items === null ? 'null' : typeof items}`);
+  }
+  for (const v of items as Iterable<unknown>) next.add(v);
+}
+
 function aggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, keySpec: KeySpec, key: KeyFn, next: Operator): Operator {
   const keyName = spec.keyName;
-  const close = (entries: unknown[]): Pushed => after(next.push(entries), () => next.close());
+  const keepFirst = spec.style === 'record';
+  const close = (entries: unknown[]): Pushed => after(emit(next, entries), () => next.close());
   if (spec.phase === 'final') {
-    const aggregator = new Aggregator(spec.aggs, spec.name);
+    const aggregator = new Aggregator(spec.aggs, spec.name, keepFirst);
     return {
-      push: (records) => {
-        for (const e of records) aggregator.addEntry(e as AggEntry);
+      add: (entry) => aggregator.addEntry(entry as AggEntry),
+      addBatch: (batch) => {
+        if (isEntryBatch(batch)) forEachEntry(batch, (entry) => aggregator.addEntry(entry));
+        else for (let i = 0; i < batch.length; i++) aggregator.addEntry(rowAt(batch, i) as AggEntry);
       },
+      flush: () => undefined,
       close: () => close(aggregator.results(spec.style, keyName)),
     };
   }
@@ -166,23 +226,25 @@ function aggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, keySpec: 
   // cannot hands the state to the generic aggregator for the rest of the task.
   let typed =
     keySpec.kind === 'field' && typeof keySpec.field === 'string' && typedAggregationApplies(spec.aggs)
-      ? new TypedPartialAggregator(spec.aggs, keySpec.field, spec.name)
+      ? new TypedPartialAggregator(spec.aggs, keySpec.field, spec.name, keepFirst)
       : undefined;
   let generic: Aggregator | undefined;
   const toGeneric = (): Aggregator => {
-    generic ??= typed?.toAggregator() ?? new Aggregator(spec.aggs, spec.name);
+    generic ??= typed?.toAggregator() ?? new Aggregator(spec.aggs, spec.name, keepFirst);
     typed = undefined;
     return generic;
   };
-  const push = (records: unknown[]): void => {
-    const aggregator = toGeneric();
-    for (const r of records) aggregator.addRecord(r, key(r));
-  };
   return {
-    push,
-    pushBatch: (batch) => {
-      if (typed === undefined || !typed.addBatch(batch)) push(rowsOf(batch));
+    add: (record) => (generic ?? toGeneric()).addRecord(record, key(record)),
+    addBatch: (batch) => {
+      if (typed !== undefined && typed.addBatch(batch)) return;
+      const aggregator = toGeneric();
+      for (let i = 0; i < batch.length; i++) {
+        const record = rowAt(batch, i);
+        aggregator.addRecord(record, key(record));
+      }
     },
+    flush: () => undefined,
     close: () => close(typed !== undefined ? typed.entries() : toGeneric().entries()),
   };
 }
@@ -196,14 +258,11 @@ function reduceOperator(spec: Extract<OpSpec, { op: 'reduce' }>, key: KeyFn, fn:
     else current[1] = fn(current[1], value, c);
   };
   return {
-    push:
+    add:
       spec.phase === 'partial'
-        ? (records) => {
-            for (const r of records) add(key(r), r);
-          }
-        : (records) => {
-            for (const e of records) add((e as [unknown, unknown])[0], (e as [unknown, unknown])[1]);
-          },
-    close: () => after(next.push(spec.phase === 'partial' ? [...state.values()] : [...state.values()].map(([, v]) => v)), () => next.close()),
+        ? (record) => add(key(record), record)
+        : (entry) => add((entry as [unknown, unknown])[0], (entry as [unknown, unknown])[1]),
+    flush: () => undefined,
+    close: () => after(emit(next, spec.phase === 'partial' ? [...state.values()] : [...state.values()].map(([, v]) => v)), () => next.close()),
   };
 }

@@ -8,6 +8,8 @@ import { isValueBatch, rowsOf, valueBatch, type Batch } from '../batch/index.js'
 import { operatorIndexForKey } from '../key-groups.js';
 import { writePart } from '../sinks/index.js';
 import { compareKeys, compileKey } from './keys.js';
+import type { AggEntry } from './aggregate.js';
+import { entriesBatch } from './entry-batch.js';
 import { hashTargets, splitByTargets } from './typed-partition.js';
 import type { FnSpec, TaskResultData, TaskSpec, TaskStats } from './task-spec.js';
 
@@ -102,8 +104,12 @@ function partitionedOutput(spec: TaskSpec, fns: ReadonlyMap<FnSpec, UserFunction
     rows += records.length;
     for (const r of records) pending[parts.of(r)]!.push(r);
   };
+  // Partial aggregate entries cross the exchange as columns (entry-batch.ts).
+  const last = spec.chain.at(-1);
+  const accCount = last?.op === 'aggregate' && last.phase === 'partial' ? last.aggs.length : -1;
+  const batchOf = (records: unknown[]): Batch => (accCount >= 0 ? entriesBatch(records as AggEntry[], accCount) : valueBatch(records));
   const flush = (): void => {
-    pending.forEach((records, p) => records.length > 0 && done[p]!.push(valueBatch(records)));
+    pending.forEach((records, p) => records.length > 0 && done[p]!.push(batchOf(records)));
     pending = pending.map((records) => (records.length > 0 ? [] : records));
   };
   const typedKey = output.kind === 'hash' && output.key.kind === 'field' && typeof output.key.field === 'string' ? output.key.field : undefined;

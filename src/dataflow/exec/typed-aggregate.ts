@@ -39,11 +39,14 @@ export class TypedPartialAggregator {
   /** Per aggregation: rows folded per slot (avg's count; min/max: 0 means not seen). */
   #counts: Float64Array[];
   #capacity = 1024;
+  readonly #keepFirst: boolean;
 
-  constructor(aggs: readonly AggDef[], field: string, name: string) {
+  /** @param keepFirst - whether entries carry each key's first record (see {@link Aggregator}). */
+  constructor(aggs: readonly AggDef[], field: string, name: string, keepFirst = true) {
     this.#aggs = aggs;
     this.#field = field;
     this.#name = name;
+    this.#keepFirst = keepFirst;
     this.#values = aggs.map(() => new Float64Array(this.#capacity));
     this.#counts = aggs.map(() => new Float64Array(this.#capacity));
   }
@@ -108,7 +111,7 @@ export class TypedPartialAggregator {
     this.#slots.set(groupKey, slot);
     this.#keys.push(key);
     // Each key's first record, as the generic entries carry it (Flink-style `keyBy().sum()` outputs it).
-    this.#firsts.push(rowAt(batch, row));
+    this.#firsts.push(this.#keepFirst ? rowAt(batch, row) : null);
     if (slot >= this.#capacity) this.#grow();
     return slot;
   }
@@ -166,7 +169,7 @@ export class TypedPartialAggregator {
 
   /** A generic aggregator holding this one's state, for a task whose later batches need the generic path. */
   toAggregator(): Aggregator {
-    const aggregator = new Aggregator(this.#aggs, this.#name);
+    const aggregator = new Aggregator(this.#aggs, this.#name, this.#keepFirst);
     for (const entry of this.entries()) aggregator.addEntry(entry);
     return aggregator;
   }

@@ -6,7 +6,7 @@
  * partitioner's (`operatorIndexForKey` of the key value, null as 0), and rows keep their order.
  */
 import type { Batch, Column, Validity } from '../batch/index.js';
-import { operatorIndexForKey } from '../key-groups.js';
+import { murmurHash, operatorIndexForKey, operatorIndexForKeyGroup } from '../key-groups.js';
 
 /** The target partition of every row, or `undefined` when the key column does not fit the fast path. */
 export function hashTargets(batch: Batch, field: string, maxParallelism: number, parallelism: number): Uint32Array | undefined {
@@ -23,7 +23,14 @@ export function hashTargets(batch: Batch, field: string, maxParallelism: number,
     return out;
   }
   const values = column.values;
-  for (let i = 0; i < n; i++) out[i] = isValidAt(validity, i) ? operatorIndexForKey(values[i]!, maxParallelism, parallelism) : nullTarget;
+  for (let i = 0; i < n; i++) {
+    if (!isValidAt(validity, i)) out[i] = nullTarget;
+    else {
+      const v = values[i]!;
+      // An integer in the int32 range hashes as Java's Integer: itself (-0 as 0).
+      out[i] = (v | 0) === v ? operatorIndexForKeyGroup(maxParallelism, parallelism, murmurHash(v) % maxParallelism) : operatorIndexForKey(v, maxParallelism, parallelism);
+    }
+  }
   return out;
 }
 

@@ -11,6 +11,14 @@ const EMPTY = new Uint8Array(0);
 /** Entries past which an interner is cleared at the next batch boundary (bounds memory). */
 const MAX_INTERNED = 1 << 16;
 
+/** The start value of an interner hash (FNV-1a, 32-bit). */
+export const HASH_SEED = 0x811c9dc5 | 0;
+
+/** One byte into an interner hash. */
+export function hashStep(hash: number, byte: number): number {
+  return Math.imul(hash ^ byte, 0x01000193);
+}
+
 /** Interns byte strings: the same bytes give the same entry number and string. */
 export class ByteInterner {
   #slots = new Int32Array(1024);
@@ -33,8 +41,13 @@ export class ByteInterner {
 
   /** The entry of `buf[start, end)` (UTF-8), added if new. */
   intern(buf: Uint8Array, start: number, end: number): number {
-    let hash = 0x811c9dc5 | 0;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
+    let hash = HASH_SEED;
+    for (let i = start; i < end; i++) hash = hashStep(hash, buf[i]!);
+    return this.internHashed(buf, start, end, hash);
+  }
+
+  /** {@link ByteInterner.intern} for a caller that computed the bytes' hash with {@link hashStep} from {@link HASH_SEED}. */
+  internHashed(buf: Uint8Array, start: number, end: number, hash: number): number {
     const slots = this.#slots;
     const mask = slots.length - 1;
     const length = end - start;

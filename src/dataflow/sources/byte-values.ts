@@ -79,10 +79,8 @@ function digitsAt(buf: Uint8Array, i: number, count: number, end: number): numbe
  */
 export function parseIsoBytes(buf: Uint8Array, start: number, end: number): number {
   if (end - start < 10 || buf[start + 4] !== 45 || buf[start + 7] !== 45) return NaN;
-  const year = digitsAt(buf, start, 4, end);
-  const month = digitsAt(buf, start + 5, 2, end);
-  const day = digitsAt(buf, start + 8, 2, end);
-  if (year < 0 || month < 1 || month > 12 || day < 1) return NaN;
+  const days = daysOfDate(buf, start, end);
+  if (Number.isNaN(days)) return NaN;
   let i = start + 10;
   let hour = 0;
   let minute = 0;
@@ -127,8 +125,28 @@ export function parseIsoBytes(buf: Uint8Array, start: number, end: number): numb
       offset = (c === 45 ? -1 : 1) * (oh * 60 + om) * 60_000;
     }
   }
-  if (i !== end || day > daysInMonth(year, month)) return NaN;
-  return (daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + ms - offset;
+  if (i !== end) return NaN;
+  return (days * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + ms - offset;
+}
+
+/** The last valid `YYYY-MM-DD` parsed and its day number: timestamps in a file are mostly clustered, so most rows repeat it. */
+const lastDate = new Uint8Array(10);
+let lastDays = Number.NaN;
+
+/** Days since 1970-01-01 of the `YYYY-MM-DD` at `buf[start]` (dashes already checked), NaN when invalid. */
+function daysOfDate(buf: Uint8Array, start: number, end: number): number {
+  if (!Number.isNaN(lastDays)) {
+    let k = 0;
+    while (k < 10 && buf[start + k] === lastDate[k]) k++;
+    if (k === 10) return lastDays;
+  }
+  const year = digitsAt(buf, start, 4, end);
+  const month = digitsAt(buf, start + 5, 2, end);
+  const day = digitsAt(buf, start + 8, 2, end);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
+  for (let k = 0; k < 10; k++) lastDate[k] = buf[start + k]!;
+  lastDays = daysFromCivil(year, month, day);
+  return lastDays;
 }
 
 function daysInMonth(year: number, month: number): number {

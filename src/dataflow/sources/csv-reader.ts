@@ -29,7 +29,7 @@ export async function* readCsvSplit(split: FileSplit, stats: SplitStats, signal?
   const quote = options.quote ?? '"';
   const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   const scanner = new CsvRecordScanner(csvDialect(options));
-  const rows = new CsvRowConverter(schema, batchRows, quote);
+  const rows = new CsvRowConverter(schema, batchRows, quote, options.delimiter ?? ',');
   const errors = new RowErrors(split, stats);
   const window = await ByteWindow.open(split.path, split.start, signal);
   errors.setFirstLineOffset(window.offset);
@@ -47,6 +47,20 @@ export async function* readCsvSplit(split: FileSplit, stats: SplitStats, signal?
         }
         if (window.base + pos >= split.end) break;
         const buf = window.buf;
+        if (!headerPending) {
+          const before = rows.length;
+          const plainEnd = rows.addPlain(buf, pos, window.limit, split.end - window.base, batchRows);
+          if (plainEnd !== pos) {
+            line += rows.length - before;
+            window.pos = plainEnd;
+            if (rows.length >= batchRows) {
+              await errors.settle();
+              stats.rows += rows.length;
+              yield rows.finish();
+            }
+            continue;
+          }
+        }
         const next = scanner.scan(buf, pos, window.limit, window.eof);
         if (next < 0) {
           needMore = true;

@@ -35,7 +35,7 @@ export interface CsvOptions {
 export interface SourceOptions extends CsvOptions {
   /** Bytes per split for text, CSV and NDJSON. @default 33554432 (32 MiB) */
   splitSize?: number;
-  /** Rows per batch a split produces. @default 16384 */
+  /** Rows per batch a split produces. @default 65536 */
   batchRows?: number;
 }
 
@@ -75,6 +75,6 @@ export function newSplitStats(): SplitStats {
 /** The default {@link SourceOptions.splitSize}: 32 MiB. */
 export const DEFAULT_SPLIT_SIZE = 32 * 1024 * 1024;
 /** The default {@link SourceOptions.batchRows}. */
-export const DEFAULT_BATCH_ROWS = 16_384;
+export const DEFAULT_BATCH_ROWS = 65_536;
 /** How many errors {@link SplitStats.errors} keeps. */
 export const MAX_KEPT_ERRORS = 20;

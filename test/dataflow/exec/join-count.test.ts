@@ -37,6 +37,31 @@ describe('count-only join', () => {
     }
   }
 
+  it('matches fractional, NaN and -0 float keys as joinPartition does, across a table that grows', () => {
+    const random = prng(9);
+    const schema: Schema = { fields: [{ name: 'id', type: 'float64', nullable: true }] };
+    const pick = (): unknown => {
+      const r = random();
+      return r < 0.05 ? Number.NaN : r < 0.1 ? -0 : r < 0.15 ? null : Math.floor(random() * 5000) / 8 - 100;
+    };
+    const left = [batchFromRows(Array.from({ length: 6000 }, () => ({ id: pick() })), schema)];
+    const right = [batchFromRows(Array.from({ length: 5000 }, () => ({ id: pick() })), schema)];
+    for (const how of ['inner', 'left', 'right', 'full'] as const) {
+      const expected = joinPartition(left.flatMap(rowsOf), right.flatMap(rowsOf), key, key, how, true).length;
+      expect(countJoinMatches(left, right, 'id', 'id', how)).toBe(expected);
+    }
+  });
+
+  it('does not let a null key match an empty-string key', () => {
+    const schema: Schema = { fields: [{ name: 'id', type: 'string', nullable: true }] };
+    const left = [batchFromRows([{ id: null }, { id: 'a' }], schema)];
+    const right = [batchFromRows([{ id: '' }, { id: 'a' }, { id: null }], schema)];
+    for (const how of ['inner', 'left', 'right', 'full'] as const) {
+      const expected = joinPartition(left.flatMap(rowsOf), right.flatMap(rowsOf), key, key, how, true).length;
+      expect(countJoinMatches(left, right, 'id', 'id', how)).toBe(expected);
+    }
+  });
+
   it('declines value batches and key columns it cannot read, so the caller joins generically', () => {
     const typed = side(3, 'int32', 10);
     expect(countJoinMatches([valueBatch([{ id: 1 }])], typed, 'id', 'id', 'inner')).toBeUndefined();

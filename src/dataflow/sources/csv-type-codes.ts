@@ -1,0 +1,12 @@
+/** Column types of a CSV schema as small integers, for the converters' per-field dispatch. */
+import type { ColumnType } from '../batch/batch.js';
+
+export const F64 = 0;
+export const I32 = 1;
+export const BOOL = 2;
+export const TIME = 3;
+export const STR = 4;
+export const ANY = 5;
+
+/** The code of each column type. */
+export const CODES: Readonly<Record<ColumnType, number>> = { float64: F64, int32: I32, bool: BOOL, timestamp: TIME, string: STR, any: ANY };
