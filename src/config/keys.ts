@@ -78,6 +78,12 @@ export const SETTING_SPECS: { readonly [K in SettingKey]: KeySpec<Settings[K]> }
     parseText: parseParallelism,
     default: () => 1,
   },
+  'weft.execution.job.pool': {
+    description:
+      "The scheduling pool the dataflow jobs of a project job's instances run in; null keeps the caller's pool. With `weft.scheduler.mode=FAIR` and a pool whose own mode is FAIR, running instances share the slots fairly instead of first come, first served.",
+    schema: z.string().min(1).nullable(),
+    default: () => null,
+  },
   'weft.scheduler.mode': {
     description: 'How the scheduler shares slots between concurrent jobs: in submission order (FIFO) or round-robin by pool weight (FAIR).',
     schema: mode,

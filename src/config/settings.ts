@@ -31,6 +31,8 @@ export interface Settings {
   'weft.execution.mapping.parallelism': number;
   /** Instances of a parameterised job run at once (`-j`). @default 1 */
   'weft.execution.job.parallelism': number;
+  /** The pool the dataflow jobs of a project job's instances run in, `null` for the caller's. @default null */
+  'weft.execution.job.pool': string | null;
   /** How the scheduler shares slots between jobs. @default 'FIFO' */
   'weft.scheduler.mode': SchedulingMode;
   /** Named scheduling pools. @default {} */

@@ -171,3 +171,23 @@ describe('job build on memory relations', () => {
     expect(run.instances[0]!.error?.message).toMatch(/target `aggregates`: verify failed: partition year=2013 of relation `aggregates` holds no data/);
   });
 });
+
+describe('instances and pools', () => {
+  it('runs the dataflow jobs of every instance in weft.execution.job.pool', async () => {
+    const events = new EventStream();
+    const pools = new Set<string>();
+    events.on('task.started', (e) => pools.add(e.pool));
+    ({ session } = await memorySession(
+      { 'project.yml': `name: weather\nconfig:\n  weft.scheduler.mode: FAIR\n  weft.scheduler.pools: { instances: { mode: FAIR } }\n  weft.execution.job.pool: instances\n${model}` },
+      { events },
+    ));
+    const run = await executeJob(session, { job: 'main', args: ['year:start=2013', 'year:end=2015'], jobs: 2 });
+    expect(run.status).toBe('succeeded');
+    expect([...pools]).toEqual(['instances']);
+  });
+
+  it('rejects an undefined pool before anything runs, listing the pools', async () => {
+    ({ session } = await memorySession({ 'project.yml': `name: weather\nconfig: [weft.execution.job.pool=nope]\n${model}` }));
+    await expect(executeJob(session, { job: 'main' })).rejects.toThrow(/names the pool `nope` \(project .*project\.yml:2:10\), which is not defined; the pools are default/);
+  });
+});

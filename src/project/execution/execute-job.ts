@@ -51,6 +51,8 @@ export interface JobPlan {
   readonly executor: 'sequential' | 'parallel';
   readonly parallelism: number;
   readonly scheduler: 'dependency' | 'manual';
+  /** The pool of the instances' dataflow jobs (`weft.execution.job.pool`), when set. */
+  readonly pool: string | undefined;
 }
 
 /** Reads the job and its arguments into a plan (nothing runs). */
@@ -58,7 +60,14 @@ export function planJob(session: ProjectSession, options: Pick<ExecuteJobOptions
   const job = options.targets ? targetsJob(session, options.job, options.targets) : readJob(session.project, options.job);
   const instances = expandInstances(job.name, job.parameters, options.args ?? []);
   const config = session.config(job);
+  const pool = config.get('weft.execution.job.pool') ?? undefined;
+  const pools = ['default', ...Object.keys(config.get('weft.scheduler.pools'))];
+  if (pool !== undefined && !pools.includes(pool)) {
+    const source = config.source('weft.execution.job.pool');
+    throw new ProjectError(`weft.execution.job.pool names the pool \`${pool}\` (${source.kind} ${source.where}), which is not defined; the pools are ${pools.join(', ')} — define it under weft.scheduler.pools`);
+  }
   return {
+    pool,
     job,
     instances,
     phases: LIFECYCLES[options.lifecycle ?? 'build'],
@@ -96,6 +105,7 @@ export async function executeJob(session: ProjectSession, options: ExecuteJobOpt
     ...(options.events ? { events: options.events } : {}),
     ...(options.onInstance ? { onInstance: options.onInstance } : {}),
     ...(options.runId ? { runId: options.runId } : {}),
+    ...(plan.pool !== undefined ? { pool: plan.pool } : {}),
   });
 }
 

@@ -7,7 +7,7 @@
  * running instances' job groups, so their tasks stop and their writes are rolled back.
  */
 import { randomUUID } from 'node:crypto';
-import { cancelJobGroup, withJobGroup } from '../../scheduler/index.js';
+import { cancelJobGroup, withJobGroup, withPool } from '../../scheduler/index.js';
 import type { EventStream } from '../../events.js';
 import type { JobInstance } from '../jobs/instances.js';
 import type { Phase } from '../phases.js';
@@ -56,6 +56,8 @@ export interface RunJobOptions {
   readonly onInstance?: (key: string, state: 'started' | InstanceRun) => void;
   /** @default a random UUID */
   readonly runId?: string;
+  /** The scheduling pool of the instances' dataflow jobs; the caller's when undefined. */
+  readonly pool?: string;
 }
 
 /** Runs every instance; never rejects for a failed target or instance (see the result). */
@@ -86,7 +88,8 @@ export async function runJob(options: RunJobOptions): Promise<JobRun> {
           running.set(group, controller);
           options.onInstance?.(instance.key, 'started');
           try {
-            const run = await withJobGroup(group, () => runOne(instance, index, runId, { ...options, signal: controller.signal }));
+            const body = (): Promise<InstanceRun> => withJobGroup(group, () => runOne(instance, index, runId, { ...options, signal: controller.signal }));
+            const run = await (options.pool === undefined ? body() : withPool(options.pool, body));
             if (run.status === 'failed' && !options.keepGoing) stop = true;
             options.onInstance?.(instance.key, run);
             return run;
