@@ -157,6 +157,22 @@ describe('job build on memory relations', () => {
     expect(build.targets.map((t) => `${t.target}=${t.status}`)).toEqual(['measurements=failed', 'aggregates=skipped']);
   });
 
+  it('builds a target every instance lists once: concurrent instances wait for its writer and find it clean', async () => {
+    const shared = model
+      .replace('mappings:\n', 'mappings:\n  stations_copy:\n    kind: read\n    relation: stations_raw\n')
+      .replace('targets:\n', 'targets:\n  stations:\n    kind: relation\n    mapping: stations_copy\n    relation: stations_out\n')
+      .replace('relations:\n', 'relations:\n  stations_out:\n    kind: memory\n    schema: { usaf: string, name: string, country: string }\n')
+      .replace('targets: [aggregates, measurements, validate_stations]', 'targets: [stations, aggregates, measurements]');
+    const opened = await memorySession({ 'project.yml': `name: weather\nconfig: [weft.execution.executor.class=parallel]\n${shared}` });
+    session = opened.session;
+    const run = await executeJob(session, { job: 'main', args: ['year:start=2013', 'year:end=2015'], jobs: 2 });
+    expect(run.instances.map((i) => i.error?.message ?? i.status)).toEqual(['succeeded', 'succeeded']);
+    const stations = run.instances.map((i) => i.phases.find((p) => p.phase === 'build')!.targets.find((t) => t.target === 'stations')!.status);
+    expect(stations.filter((s) => s === 'succeeded')).toHaveLength(1);
+    expect(stations.filter((s) => s === 'clean')).toHaveLength(1);
+    expect(opened.data.tables.get('stations_out')!.size).toBe(1);
+  });
+
   it('runs the listed order under the manual scheduler even with the parallel executor', async () => {
     ({ session } = await memorySession({ 'project.yml': `name: weather\nconfig: [weft.execution.executor.class=parallel, weft.execution.scheduler.class=manual]\n${model}` }));
     const events = new EventStream();
