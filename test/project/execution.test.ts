@@ -134,6 +134,8 @@ describe('job build on memory relations', () => {
     const statusOf = (run: typeof first, phase: string): string[] => run.instances[0]!.phases.find((p) => p.phase === phase)!.targets.map((t) => `${t.target}=${t.status}`);
     const second = await executeJob(session, { job: 'main' });
     expect(statusOf(second, 'build')).toEqual(['measurements=clean', 'aggregates=clean']);
+    // Creating a relation does not read the data: what measurements wrote does not make aggregates' create dirty.
+    expect(statusOf(second, 'create').sort()).toEqual(['aggregates=clean', 'measurements=clean']);
     const forced = await executeJob(session, { job: 'main', force: true });
     expect(statusOf(forced, 'build')).toEqual(['measurements=succeeded', 'aggregates=succeeded']);
     const dirty = await executeJob(session, { job: 'main', dirty: 'measurements' });

@@ -46,7 +46,10 @@ export interface RunInstanceOptions {
   readonly locks?: ResourceLocks;
 }
 
-/** Phases whose clean targets are skipped (validate and verify always run: they check). */
+/**
+ * Phases whose clean targets are skipped (validate and verify always run: they check). A build is
+ * clean for the same definition and input data; a create for the same definition (it reads no data).
+ */
 const SKIPPABLE: ReadonlySet<Phase> = new Set(['create', 'build']);
 
 /** Phases that change what a target provides; in the others its resources are only read. */
@@ -137,7 +140,7 @@ async function runTarget(
   // Locked before the clean check: an instance that waited for another to write the same output finds it clean.
   const release = options.locks ? await options.locks.acquire(WRITING.has(phase) ? target.provides(phase, context) : [], target.requires(phase, context)) : undefined;
   try {
-    const digest = SKIPPABLE.has(phase) ? digestOf(context.definitionDigest(target.name), await context.inputDigest(target.name)) : '';
+    const digest = SKIPPABLE.has(phase) ? digestOf(context.definitionDigest(target.name), phase === 'build' ? await context.inputDigest(target.name) : '') : '';
     if (SKIPPABLE.has(phase) && !options.forced.has(target.name) && (await isClean(phase, target, digest, options))) {
       outcomes.set(target.name, { status: 'clean', message: 'up to date' });
       return {};
