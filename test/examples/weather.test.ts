@@ -1,7 +1,7 @@
 // The weather example project (examples/weather) end to end: generated data in a temporary folder
 // (given to the project with -D datadir=… outdir=…), the `main` job over a range of years with two
 // instances at once and the parallel target executor, checked against plain TypeScript.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -175,5 +175,22 @@ describe('examples/weather: the big profile', () => {
     expect(String(session.variables().get('datadir'))).toBe(join(project, 'data/big'));
     expect(String(session.variables().get('outdir'))).toBe(join(project, 'out/big'));
     expect(session.config().get('weft.execution.executor.parallelism')).toBe(4);
+  });
+});
+
+describe('examples/weather: the generator', () => {
+  it('writes the same bytes for the same options, skips data already there, and replaces it for another scale', async () => {
+    const a = join(tmp, 'gen-a');
+    const b = join(tmp, 'gen-b');
+    const first = await generateWeather(a, { years: [2012, 2012] });
+    expect(first).toMatchObject({ generated: true, stations: 291, years: [2012], files: 4 });
+    expect((await generateWeather(a, { years: [2012, 2012] })).generated).toBe(false);
+    await generateWeather(b, { years: [2012, 2012] });
+    for (const file of ['stations/isd-history.csv', 'raw/2012/isd-2012-00.txt']) expect(readFileSync(join(a, file), 'utf8')).toBe(readFileSync(join(b, file), 'utf8'));
+    const bigger = await generateWeather(a, { years: [2012, 2012], scale: 2 });
+    expect(bigger.generated).toBe(true);
+    expect(bigger.lines).toBeGreaterThan(first.lines * 1.9);
+    expect(readdirSync(join(a, 'raw', '2012'))).toHaveLength(bigger.files);
+    expect(readdirSync(a).sort()).toEqual(['.weather.json', 'raw', 'stations']);
   });
 });
