@@ -10,7 +10,7 @@ import { describeValue } from '../errors.js';
 import { digestOf } from './digest.js';
 import type { EntitySetup } from './entity-setup.js';
 import { ProjectError } from './errors.js';
-import { materialize, type Located } from './load/materialize.js';
+import { materialize, type Located, type ValuePath } from './load/materialize.js';
 import { parseSpec } from './load/spec-issues.js';
 import type { Variables } from './load/variables.js';
 import type { MappingKind } from './mappings/mapping.js';
@@ -57,7 +57,7 @@ export interface Prepared<K extends AnyKind> {
  * @throws ProjectError at the position of an undefined variable, a missing or unknown kind, or a bad field.
  */
 export function prepare<K extends AnyKind>(entity: RawEntity, variables: Variables, kinds: ReadonlyMap<string, K>, projectDir: string): Prepared<K> {
-  const located = materialize(entity.yaml, entity.node, variables);
+  const located = materialize(entity.yaml, entity.node, variables, entity.section === 'relations' ? patternPlaceholders(entity) : undefined);
   const what = `${singular(entity.section)} \`${entity.name}\``;
   const value = located.value as Record<string, unknown>;
   const kind = findKind(value.kind, kinds, located, what);
@@ -76,6 +76,17 @@ export function prepare<K extends AnyKind>(entity: RawEntity, variables: Variabl
     textStart: (path) => located.textStart(path),
   };
   return { kind, spec, setup, common: shared, digest: digestOf(entity.section, entity.name, value) };
+}
+
+/**
+ * In a relation's `pattern`, `${column}` of one of its partition columns is a placeholder filled
+ * per partition (as in Flowman), not a variable — even when a job parameter has the same name.
+ */
+function patternPlaceholders(entity: RawEntity): (path: ValuePath) => ReadonlySet<string> | undefined {
+  const raw = entity.node.toJSON() as { partitions?: unknown };
+  const columns = new Set<string>();
+  if (Array.isArray(raw.partitions)) for (const p of raw.partitions as unknown[]) if (p !== null && typeof p === 'object' && typeof (p as { name?: unknown }).name === 'string') columns.add((p as { name: string }).name);
+  return (path) => (path.length === 1 && path[0] === 'pattern' ? columns : undefined);
 }
 
 function findKind<K extends AnyKind>(kind: unknown, kinds: ReadonlyMap<string, K>, located: Located, what: string): K {

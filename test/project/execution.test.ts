@@ -134,6 +134,8 @@ describe('job build on memory relations', () => {
     const statusOf = (run: typeof first, phase: string): string[] => run.instances[0]!.phases.find((p) => p.phase === phase)!.targets.map((t) => `${t.target}=${t.status}`);
     const second = await executeJob(session, { job: 'main' });
     expect(statusOf(second, 'build')).toEqual(['measurements=clean', 'aggregates=clean']);
+    // Creating a relation does not read the data: what measurements wrote does not make aggregates' create dirty.
+    expect(statusOf(second, 'create').sort()).toEqual(['aggregates=clean', 'measurements=clean']);
     const forced = await executeJob(session, { job: 'main', force: true });
     expect(statusOf(forced, 'build')).toEqual(['measurements=succeeded', 'aggregates=succeeded']);
     const dirty = await executeJob(session, { job: 'main', dirty: 'measurements' });
@@ -155,6 +157,22 @@ describe('job build on memory relations', () => {
     const going = await executeJob(session, { job: 'main', keepGoing: true });
     const build = going.instances[0]!.phases.find((p) => p.phase === 'build')!;
     expect(build.targets.map((t) => `${t.target}=${t.status}`)).toEqual(['measurements=failed', 'aggregates=skipped']);
+  });
+
+  it('builds a target every instance lists once: concurrent instances wait for its writer and find it clean', async () => {
+    const shared = model
+      .replace('mappings:\n', 'mappings:\n  stations_copy:\n    kind: read\n    relation: stations_raw\n')
+      .replace('targets:\n', 'targets:\n  stations:\n    kind: relation\n    mapping: stations_copy\n    relation: stations_out\n')
+      .replace('relations:\n', 'relations:\n  stations_out:\n    kind: memory\n    schema: { usaf: string, name: string, country: string }\n')
+      .replace('targets: [aggregates, measurements, validate_stations]', 'targets: [stations, aggregates, measurements]');
+    const opened = await memorySession({ 'project.yml': `name: weather\nconfig: [weft.execution.executor.class=parallel]\n${shared}` });
+    session = opened.session;
+    const run = await executeJob(session, { job: 'main', args: ['year:start=2013', 'year:end=2015'], jobs: 2 });
+    expect(run.instances.map((i) => i.error?.message ?? i.status)).toEqual(['succeeded', 'succeeded']);
+    const stations = run.instances.map((i) => i.phases.find((p) => p.phase === 'build')!.targets.find((t) => t.target === 'stations')!.status);
+    expect(stations.filter((s) => s === 'succeeded')).toHaveLength(1);
+    expect(stations.filter((s) => s === 'clean')).toHaveLength(1);
+    expect(opened.data.tables.get('stations_out')!.size).toBe(1);
   });
 
   it('runs the listed order under the manual scheduler even with the parallel executor', async () => {

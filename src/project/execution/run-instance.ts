@@ -15,6 +15,7 @@ import type { Phase } from '../phases.js';
 import type { Target } from '../targets/target.js';
 import type { InstanceContext } from './instance-context.js';
 import type { InstanceRecorder } from './recorder.js';
+import type { ResourceLocks } from './resource-locks.js';
 import type { InstanceRun, InstanceStatus, PhaseRun, TargetRun, TargetStatus } from './run-types.js';
 import { phaseDag, type SchedulerClass } from './target-graph.js';
 
@@ -41,10 +42,18 @@ export interface RunInstanceOptions {
   readonly runId: string;
   /** Name of the phases' DAG runs, e.g. `main[year=2013]`. */
   readonly name: string;
+  /** Locks shared with the run's other instances, so two never write (or write and read) one resource at once. */
+  readonly locks?: ResourceLocks;
 }
 
-/** Phases whose clean targets are skipped (validate and verify always run: they check). */
+/**
+ * Phases whose clean targets are skipped (validate and verify always run: they check). A build is
+ * clean for the same definition and input data; a create for the same definition (it reads no data).
+ */
 const SKIPPABLE: ReadonlySet<Phase> = new Set(['create', 'build']);
+
+/** Phases that change what a target provides; in the others its resources are only read. */
+const WRITING: ReadonlySet<Phase> = new Set(['create', 'build', 'truncate', 'destroy']);
 
 /** Runs the phases of one instance; never rejects for a failed target (see the result). */
 export async function runInstance(options: RunInstanceOptions): Promise<InstanceRun> {
@@ -128,21 +137,27 @@ async function runTarget(
     outcomes.set(target.name, { status: 'done-before', message: 'succeeded in the resumed run' });
     return {};
   }
-  const digest = SKIPPABLE.has(phase) ? digestOf(context.definitionDigest(target.name), await context.inputDigest(target.name)) : '';
-  if (SKIPPABLE.has(phase) && !options.forced.has(target.name) && (await isClean(phase, target, digest, options))) {
-    outcomes.set(target.name, { status: 'clean', message: 'up to date' });
-    return {};
-  }
-  await recorder.beginTarget(phase, target.name, target.partitionKey, digest);
+  // Locked before the clean check: an instance that waited for another to write the same output finds it clean.
+  const release = options.locks ? await options.locks.acquire(WRITING.has(phase) ? target.provides(phase, context) : [], target.requires(phase, context)) : undefined;
   try {
-    const outcome = await target.execute(phase, context);
-    await recorder.endTarget(phase, target.name, 'succeeded');
-    outcomes.set(target.name, { status: 'succeeded', ...outcome });
-    return {};
-  } catch (error) {
-    const cancelled = options.signal.aborted;
-    await recorder.endTarget(phase, target.name, cancelled ? 'cancelled' : 'failed', error as Error);
-    throw error;
+    const digest = SKIPPABLE.has(phase) ? digestOf(context.definitionDigest(target.name), phase === 'build' ? await context.inputDigest(target.name) : '') : '';
+    if (SKIPPABLE.has(phase) && !options.forced.has(target.name) && (await isClean(phase, target, digest, options))) {
+      outcomes.set(target.name, { status: 'clean', message: 'up to date' });
+      return {};
+    }
+    await recorder.beginTarget(phase, target.name, target.partitionKey, digest);
+    try {
+      const outcome = await target.execute(phase, context);
+      await recorder.endTarget(phase, target.name, 'succeeded');
+      outcomes.set(target.name, { status: 'succeeded', ...outcome });
+      return {};
+    } catch (error) {
+      const cancelled = options.signal.aborted;
+      await recorder.endTarget(phase, target.name, cancelled ? 'cancelled' : 'failed', error as Error);
+      throw error;
+    }
+  } finally {
+    release?.();
   }
 }
 

@@ -4,7 +4,8 @@
  * cancelled alone — while all share the engine's slots, ordered FIFO or FAIR by the scheduler.
  * Without keep-going a failed instance stops new instances from starting (running ones finish);
  * with it, every instance runs. Cancelling (Ctrl-C) stops starting instances and cancels the
- * running instances' job groups, so their tasks stop and their writes are rolled back.
+ * running instances' job groups, so their tasks stop and their writes are rolled back. Instances
+ * share resource locks, so two never write one resource (or write what another reads) at once.
  */
 import { randomUUID } from 'node:crypto';
 import { cancelJobGroup, withJobGroup, withPool } from '../../scheduler/index.js';
@@ -14,6 +15,7 @@ import type { Phase } from '../phases.js';
 import type { InstanceContext } from './instance-context.js';
 import { Limiter } from './limiter.js';
 import type { InstanceRecorder } from './recorder.js';
+import { ResourceLocks } from './resource-locks.js';
 import { runInstance } from './run-instance.js';
 import type { InstanceRun } from './run-types.js';
 import { targetEdges, type SchedulerClass } from './target-graph.js';
@@ -65,6 +67,7 @@ export async function runJob(options: RunJobOptions): Promise<JobRun> {
   const startedAt = Date.now();
   const runId = options.runId ?? randomUUID();
   const limiter = new Limiter(options.jobParallelism);
+  const locks = new ResourceLocks();
   let stop = false;
   const running = new Map<string, AbortController>();
   const groupOf = (instance: JobInstance): string => `${runId}:${options.job}[${instance.key}]`;
@@ -88,7 +91,7 @@ export async function runJob(options: RunJobOptions): Promise<JobRun> {
           running.set(group, controller);
           options.onInstance?.(instance.key, 'started');
           try {
-            const body = (): Promise<InstanceRun> => withJobGroup(group, () => runOne(instance, index, runId, { ...options, signal: controller.signal }));
+            const body = (): Promise<InstanceRun> => withJobGroup(group, () => runOne(instance, index, runId, { ...options, signal: controller.signal }, locks));
             const run = await (options.pool === undefined ? body() : withPool(options.pool, body));
             if (run.status === 'failed' && !options.keepGoing) stop = true;
             options.onInstance?.(instance.key, run);
@@ -106,7 +109,7 @@ export async function runJob(options: RunJobOptions): Promise<JobRun> {
   }
 }
 
-async function runOne(instance: JobInstance, index: number, runId: string, options: RunJobOptions): Promise<InstanceRun> {
+async function runOne(instance: JobInstance, index: number, runId: string, options: RunJobOptions, locks: ResourceLocks): Promise<InstanceRun> {
   const started = Date.now();
   let context: InstanceContext;
   try {
@@ -139,6 +142,7 @@ async function runOne(instance: JobInstance, index: number, runId: string, optio
     signal: options.signal,
     runId: `${runId}.${index}`,
     name: instance.key === '' ? options.job : `${options.job}[${instance.key}]`,
+    locks,
     ...(options.events ? { events: options.events } : {}),
   });
 }

@@ -28,9 +28,11 @@ const keyOf = (path: ValuePath): string => path.map(String).join('\u0000');
 
 /**
  * Materialises `node` of `yaml`, replacing references with `variables` (none when undefined).
+ * `keep(path)` names the references left as written in the string at `path` (templates such as a
+ * file relation's `pattern: ${year}`, whose placeholders are partition columns, not variables).
  * @throws ProjectError for an undefined variable or a non-scalar map key, at its position.
  */
-export function materialize(yaml: YamlFile, node: Node | null | undefined, variables: Variables | undefined): Located {
+export function materialize(yaml: YamlFile, node: Node | null | undefined, variables: Variables | undefined, keep?: (path: ValuePath) => ReadonlySet<string> | undefined): Located {
   const nodes = new Map<string, Node>();
   const keys = new Map<string, Node>();
   const interpolated = new Set<string>();
@@ -53,7 +55,7 @@ export function materialize(yaml: YamlFile, node: Node | null | undefined, varia
       const raw = target.value;
       if (typeof raw !== 'string' || variables === undefined) return raw;
       const start = yaml.textStart(target);
-      const value = variables.interpolate(raw, start.location, isExact(target));
+      const value = variables.interpolate(raw, start.location, isExact(target), keep?.(path));
       if (value !== raw) interpolated.add(keyOf(path));
       return value;
     }

@@ -97,12 +97,13 @@ export class Variables {
    * Replaces the references in `text`. `at` is where the text starts (for errors; `exact` when
    * every character of `text` is at the column after the previous one, so offsets can be added).
    */
-  interpolate(text: string, at?: SourceLocation, exact = false): unknown {
-    return this.#interpolate(text, at, exact, []);
+  interpolate(text: string, at?: SourceLocation, exact = false, keep?: ReadonlySet<string>): unknown {
+    return this.#interpolate(text, at, exact, [], keep);
   }
 
-  #interpolate(text: string, at: SourceLocation | undefined, exact: boolean, chain: readonly string[]): unknown {
-    const refs = findReferences(text);
+  /** `keep`: names whose references stay as written (placeholders filled later, e.g. partition columns of a pattern). */
+  #interpolate(text: string, at: SourceLocation | undefined, exact: boolean, chain: readonly string[], keep?: ReadonlySet<string>): unknown {
+    const refs = findReferences(text).filter((ref) => ref.name === undefined || keep?.has(ref.name) !== true);
     if (refs.length === 0) return text;
     const only = refs[0]!;
     if (refs.length === 1 && only.start === 0 && only.end === text.length && only.name !== undefined) {
