@@ -88,15 +88,16 @@ async function checkJob(job: Job, context: InstanceContext, seen: Record<'relati
       if (seen.mappings.has(mapping)) continue;
       seen.mappings.add(mapping);
       try {
-        const reads = context.mappingRequires(mapping);
         for (const read of context.relationReads(mapping)) seen.relations.add(read.relation);
-        if (reads.some((r) => written.some((w) => resourceMatches(r, w)))) {
-          issues.push({ severity: 'warning', message: `mapping \`${mapping}\` (read by target \`${target.name}\`) reads what a target of job \`${job.name}\` writes; it is checked when the job builds` });
-          continue;
-        }
         await context.mapping(mapping);
       } catch (e) {
-        issues.push({ severity: e instanceof ProjectError ? 'error' : 'warning', message: e instanceof ProjectError ? e.message : `mapping \`${mapping}\`: could not be planned: ${(e as Error).message}` });
+        // A spec or expression error is an error; data that is not there (yet) only limits the check.
+        if (e instanceof ProjectError) issues.push({ severity: 'error', message: e.message });
+        else {
+          const own = context.mappingRequires(mapping).some((r) => written.some((w) => resourceMatches(r, w)));
+          const why = own ? ` — it reads what a target of job \`${job.name}\` writes, so it is checked fully once the job has built` : '';
+          issues.push({ severity: 'warning', message: `mapping \`${mapping}\` (read by target \`${target.name}\`) could not be planned: ${(e as Error).message}${why}` });
+        }
       }
     }
   }
