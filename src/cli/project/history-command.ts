@@ -15,6 +15,7 @@ interface HistoryFlags extends ProjectFlags {
   json?: boolean;
 }
 
+/** Adds `weft history` to `program`. */
 export function registerHistory(program: Command, io: CommandIO): void {
   projectOptions(
     program

@@ -22,6 +22,7 @@ const LIFECYCLE_HELP: Record<Phase, string> = {
   destroy: 'truncate, then remove the relations themselves, in reverse dependency order',
 };
 
+/** Adds `weft job` and its subcommands to `program`. */
 export function registerJob(program: Command, io: CommandIO): void {
   const job = program.command('job').description('list and run the jobs of a project');
   projectOptions(job.command('list').description('list the jobs of a project with their parameters and targets')).action(async (flags: ProjectFlags) => {

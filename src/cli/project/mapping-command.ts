@@ -21,6 +21,7 @@ interface MappingFlags extends ProjectFlags {
   limit?: string;
 }
 
+/** Adds `weft mapping` and its subcommands to `program`. */
 export function registerMapping(program: Command, io: CommandIO): void {
   const mapping = program.command('mapping').description('list, describe and preview the mappings of a project');
   projectOptions(mapping.command('list').description('list the mappings with their kinds')).action(async (flags: ProjectFlags) => {

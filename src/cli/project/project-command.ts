@@ -5,6 +5,7 @@ import { validateProject } from '../../project/validate-project.js';
 import { ExitCode, type CommandIO } from '../io.js';
 import { openSession, projectOptions, type ProjectFlags } from './project-flags.js';
 
+/** Adds `weft project` and its subcommands to `program`. */
 export function registerProject(program: Command, io: CommandIO): void {
   const project = program.command('project').description('check a project');
   projectOptions(

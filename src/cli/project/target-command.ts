@@ -9,6 +9,7 @@ import type { CommandIO } from '../io.js';
 import { projectOptions } from './project-flags.js';
 import { runJobCommand, type JobFlags } from './run-job-command.js';
 
+/** Adds `weft target` and its subcommands to `program`. */
 export function registerTarget(program: Command, io: CommandIO): void {
   const target = program.command('target').description('run targets of a project outside any job');
   for (const lifecycle of PHASES) {
