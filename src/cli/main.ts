@@ -7,10 +7,11 @@ import { registerConfig } from './commands/config.js';
 import { registerExplain } from './commands/explain.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRun } from './commands/run.js';
-import { ExitCode, isBadInput, type CommandIO } from './io.js';
+import { ExitCode, exitQuietlyOnBrokenPipe, isBadInput, type CommandIO } from './io.js';
 
 /** Runs the CLI with `argv` (without `node` and the script) and resolves to the exit code. */
 export async function main(argv: readonly string[], io: CommandIO = { stdout: process.stdout, stderr: process.stderr, exitCode: 0 }): Promise<number> {
+  if (io.stdout === process.stdout || io.stderr === process.stderr) exitQuietlyOnBrokenPipe();
   const program = new Command('weft')
     .description('weft — parallel execution at every level for data and ML pipelines')
     .version(await packageVersion(), '-V, --version')
