@@ -27,3 +27,21 @@ const BAD_INPUT = [CapturedVariableError, UnsupportedFunctionError, UnsendableVa
 export function isBadInput(error: unknown): boolean {
   return error instanceof UsageError || BAD_INPUT.some((cls) => error instanceof cls);
 }
+
+let brokenPipesHandled = false;
+
+/**
+ * Makes a closed reader end the command quietly: `weft run … | head` closes stdout early, and a
+ * write after that fails with EPIPE, which would otherwise crash as an unhandled 'error' event.
+ * The command exits at once with the exit code set so far (0 if none), like a Unix filter.
+ */
+export function exitQuietlyOnBrokenPipe(): void {
+  if (brokenPipesHandled) return;
+  brokenPipesHandled = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Ok);
+    });
+  }
+}

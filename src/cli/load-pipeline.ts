@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { UsageError } from '../errors.js';
+import { UsageError, describeValue } from '../errors.js';
 import { Pipeline, type PipelineExecutor } from '../pipeline/index.js';
 
 /** What a pipeline module exports. */
@@ -40,11 +40,20 @@ export async function loadModule(file: string, verb = 'load'): Promise<({ kind: 
   throw notRunnable(file, mod);
 }
 
-/** Imports `file` and returns its pipeline, or throws a `UsageError` saying what the module exports instead. */
+/**
+ * Imports `file` and returns its pipeline, or throws a `UsageError` saying what the module is instead:
+ * a dataflow job module (pointing to the commands that take one), or what it exports.
+ */
 export async function loadPipeline(file: string, verb = 'load'): Promise<LoadedPipeline> {
   const { mod, path } = await importModule(file, verb);
   const found = pipelineOf(mod, path);
   if (found) return found;
+  if (typeof mod.main === 'function' || typeof mod.default === 'function') {
+    throw new UsageError(
+      `${file} is a dataflow job module (it exports an async \`${typeof mod.main === 'function' ? 'main' : 'default'}\` function that runs dataset actions), ` +
+        `not a pipeline: \`weft ${verb}\` works on pipelines. See its jobs → stages → tasks with \`weft explain ${file}\`, or run it with \`weft run ${file}\`.`,
+    );
+  }
   throw notRunnable(file, mod);
 }
 
@@ -60,7 +69,7 @@ function notRunnable(file: string, mod: Record<string, unknown>): UsageError {
   const exported = Object.keys(mod);
   return new UsageError(
     `${file} does not export a pipeline or a job: expected \`export default pipeline\`, \`export const pipeline = new Pipeline(…)\`, ` +
-      `or an async \`main\` / default function that runs dataflow actions; it exports ${exported.length ? exported.map((e) => `\`${e}\``).join(', ') : 'nothing'}`,
+      `or an async \`main\` / default function that runs dataflow actions; it exports ${exported.length ? exported.map((e) => `\`${e}\` (${describeValue(mod[e])})`).join(', ') : 'nothing'}`,
   );
 }
 

@@ -12,10 +12,11 @@ import { registerJob } from './project/job-command.js';
 import { registerMapping } from './project/mapping-command.js';
 import { registerProject } from './project/project-command.js';
 import { registerTarget } from './project/target-command.js';
-import { ExitCode, isBadInput, type CommandIO } from './io.js';
+import { ExitCode, exitQuietlyOnBrokenPipe, isBadInput, type CommandIO } from './io.js';
 
 /** Runs the CLI with `argv` (without `node` and the script) and resolves to the exit code. */
 export async function main(argv: readonly string[], io: CommandIO = { stdout: process.stdout, stderr: process.stderr, exitCode: 0 }): Promise<number> {
+  if (io.stdout === process.stdout || io.stderr === process.stderr) exitQuietlyOnBrokenPipe();
   const program = new Command('weft')
     .description('weft — parallel execution at every level for data and ML pipelines')
     .version(await packageVersion(), '-V, --version')

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import type { Document, Node, YAMLMap } from 'yaml';
 import { describeValue } from '../errors.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, configErrors } from './errors.js';
 import { SETTING_GROUPS, SETTING_KEYS, isSettingKey, specOf } from './keys.js';
 import { makeLayer } from './layer.js';
 import type { ConfigEntry, ConfigLayer } from './layer.js';
@@ -45,13 +45,12 @@ export function parseConfigText(text: string, file: string, name = 'file'): Conf
     const { line, col } = lines.linePos(offset);
     return `${file}:${line}:${col}`;
   };
-  const syntax = doc.errors[0];
-  if (syntax) {
-    const where = at(syntax.pos[0]);
-    throw new ConfigError(`${where}: invalid YAML: ${syntax.message.split('\n')[0]}. Fix the syntax of the config file.`, {
-      where,
-      cause: syntax,
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((syntax) => {
+      const where = at(syntax.pos[0]);
+      return new ConfigError(`${where}: invalid YAML: ${syntax.message.split('\n')[0]}. Fix the syntax of the config file.`, { where, cause: syntax });
     });
+    throw configErrors(problems, file);
   }
   const entries = new Map<SettingKey, ConfigEntry>();
   const root = doc.contents;
@@ -62,46 +61,62 @@ export function parseConfigText(text: string, file: string, name = 'file'): Conf
       where,
     });
   }
-  new FileWalker(doc, file, at, entries).walk(root, '');
+  const problems: ConfigError[] = [];
+  new FileWalker(doc, file, at, entries, problems).walk(root, '');
+  if (problems.length > 0) throw configErrors(problems, file);
   return makeLayer(name, 'file', entries);
 }
 
-/** Flattens one document into `entries`, checking each key and value where it is written. */
+/**
+ * Flattens one document into `entries`, checking each key and value where it is written. Every
+ * problem is collected into `problems` rather than thrown, so that one error lists them all.
+ */
 class FileWalker {
   #doc: Document;
   #file: string;
   #at: (offset: number) => string;
   #entries: Map<SettingKey, ConfigEntry>;
+  #problems: ConfigError[];
 
-  constructor(doc: Document, file: string, at: (offset: number) => string, entries: Map<SettingKey, ConfigEntry>) {
+  constructor(doc: Document, file: string, at: (offset: number) => string, entries: Map<SettingKey, ConfigEntry>, problems: ConfigError[]) {
     this.#doc = doc;
     this.#file = file;
     this.#at = at;
     this.#entries = entries;
+    this.#problems = problems;
   }
 
   walk(map: YAMLMap, prefix: string): void {
     for (const pair of map.items) {
-      const keyNode = pair.key;
-      const keyWhere = this.#where(keyNode, map);
-      if (!isScalar(keyNode) || (typeof keyNode.value !== 'string' && typeof keyNode.value !== 'number')) {
-        throw new ConfigError(`${keyWhere}: expected a setting name as key, got ${describeValue(this.#js(keyNode))}. ${EXPLAIN_HINT}`, {
-          where: keyWhere,
-        });
+      try {
+        this.#pair(pair.key, pair.value, map, prefix);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        this.#problems.push(error);
       }
-      const path = prefix === '' ? String(keyNode.value) : `${prefix}.${String(keyNode.value)}`;
-      if (isSettingKey(path)) this.#leaf(path, keyWhere, pair.value, keyNode);
-      else if (SETTING_GROUPS.has(path) && isMap(pair.value)) this.walk(pair.value, path);
-      else if (SETTING_GROUPS.has(path)) {
-        const where = this.#where(pair.value, keyNode);
-        throw new ConfigError(
-          `${where}: \`${path}\` is a group of settings, expected a map under it (e.g. \`${path}.${nextSegment(path)}: …\`), ` +
-            `got ${describeValue(this.#js(pair.value))}. ${EXPLAIN_HINT}`,
-          { key: path, where },
-        );
-      } else {
-        throw new ConfigError(unknownKeyMessage(keyWhere, path, suggestKeys(path, isMap(pair.value))), { key: path, where: keyWhere });
-      }
+    }
+  }
+
+  /** One `key: value` of `map`: a setting, a group to walk into, or a problem (thrown). */
+  #pair(keyNode: unknown, valueNode: unknown, map: YAMLMap, prefix: string): void {
+    const keyWhere = this.#where(keyNode, map);
+    if (!isScalar(keyNode) || (typeof keyNode.value !== 'string' && typeof keyNode.value !== 'number')) {
+      throw new ConfigError(`${keyWhere}: expected a setting name as key, got ${describeValue(this.#js(keyNode))}. ${EXPLAIN_HINT}`, {
+        where: keyWhere,
+      });
+    }
+    const path = prefix === '' ? String(keyNode.value) : `${prefix}.${String(keyNode.value)}`;
+    if (isSettingKey(path)) this.#leaf(path, keyWhere, valueNode, keyNode);
+    else if (SETTING_GROUPS.has(path) && isMap(valueNode)) this.walk(valueNode, path);
+    else if (SETTING_GROUPS.has(path)) {
+      const where = this.#where(valueNode, keyNode);
+      throw new ConfigError(
+        `${where}: \`${path}\` is a group of settings, expected a map under it (e.g. \`${path}.${nextSegment(path)}: …\`), ` +
+          `got ${describeValue(this.#js(valueNode))}. ${EXPLAIN_HINT}`,
+        { key: path, where },
+      );
+    } else {
+      throw new ConfigError(unknownKeyMessage(keyWhere, path, suggestKeys(path, isMap(valueNode))), { key: path, where: keyWhere });
     }
   }
 

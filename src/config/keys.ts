@@ -27,14 +27,18 @@ export interface KeySpec<T> {
   parseText?: (text: string, where: string) => T;
 }
 
-const mode = z.enum(['FIFO', 'FAIR']);
+/** Scheduling modes are read in any case, as Spark reads them (`mode: fair`), and kept in upper case. */
+const mode = z.preprocess((value) => (typeof value === 'string' ? value.toUpperCase() : value), z.enum(['FIFO', 'FAIR']));
+/** What a config file may write for a mode: FIFO or FAIR (offered by editors), in any case (JSON Schema patterns have no `i` flag). */
+const modeInput = z.union([z.enum(['FIFO', 'FAIR']), z.string().regex(/^([Ff][Ii][Ff][Oo]|[Ff][Aa][Ii][Rr])$/)]);
 const positiveInt = z.int().min(1);
 
-const pool = z.strictObject({
-  mode: mode.optional(),
+const poolFields = {
   weight: z.number().positive().optional(),
   minShare: z.int().min(0).optional(),
-});
+};
+const pool = z.strictObject({ mode: mode.optional(), ...poolFields });
+const poolInput = z.strictObject({ mode: modeInput.optional(), ...poolFields });
 
 /** Every setting, in the order `--explain` and the docs list them. */
 export const SETTING_SPECS: { readonly [K in SettingKey]: KeySpec<Settings[K]> } = {
@@ -85,13 +89,17 @@ export const SETTING_SPECS: { readonly [K in SettingKey]: KeySpec<Settings[K]> }
     default: () => null,
   },
   'weft.scheduler.mode': {
-    description: 'How the scheduler shares slots between concurrent jobs: in submission order (FIFO) or round-robin by pool weight (FAIR).',
+    description:
+      'How the scheduler shares slots between concurrent jobs: in submission order (FIFO) or round-robin by pool weight (FAIR). Any case is accepted (`fair`); the value is kept in upper case.',
     schema: mode,
+    input: modeInput,
     default: () => 'FIFO',
   },
   'weft.scheduler.pools': {
-    description: 'Named scheduling pools for FAIR mode; each may set its own mode, weight (> 0) and minShare (slots guaranteed before weights apply).',
+    description:
+      'Named scheduling pools for FAIR mode; each may set its own mode (FIFO or FAIR, any case), weight (> 0) and minShare (slots guaranteed before weights apply).',
     schema: z.record(z.string().min(1), pool) as z.ZodType<Settings['weft.scheduler.pools']>,
+    input: z.record(z.string().min(1), poolInput),
     default: () => ({}),
   },
   'weft.task.maxFailures': {

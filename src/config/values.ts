@@ -5,7 +5,8 @@
  * what arrived.
  */
 import { describeValue } from '../errors.js';
-import { ConfigError } from './errors.js';
+import type { z } from 'zod';
+import { ConfigError, configErrors } from './errors.js';
 import { specOf } from './keys.js';
 import type { SettingKey, Settings } from './settings.js';
 import { closest, didYouMean } from './suggest.js';
@@ -53,35 +54,39 @@ export function coerceText(key: SettingKey, text: string, where: string): unknow
 export function checkValue<K extends SettingKey>(key: K, value: unknown, where: string, locate?: Locate): Settings[K] {
   const result = specOf(key).schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue?.path ?? [];
-  if (issue?.code === 'unrecognized_keys') {
+  const problems = result.error.issues.map((issue) => issueError(key, value, where, issue, locate));
+  throw configErrors(problems, `${where}: invalid value for \`${key}\``);
+}
+
+/** The error for one problem in a value, located at the part of the value it concerns. */
+function issueError(key: SettingKey, value: unknown, where: string, issue: z.core.$ZodIssue, locate: Locate | undefined): ConfigError {
+  const path = issue.path;
+  if (issue.code === 'unrecognized_keys') {
     const at = locate?.([...path, issue.keys[0] ?? ''], 'key') ?? where;
     const part = path.length > 0 ? ` at \`${path.map(String).join('.')}\`` : '';
-    throw new ConfigError(`${at}: invalid value for \`${key}\`${part}: ${issue.message}. Expected ${typeTextOf(key)}.`, {
+    return new ConfigError(`${at}: invalid value for \`${key}\`${part}: ${issue.message}. Expected ${typeTextOf(key)}.`, { key, where: at });
+  }
+  if (path.length > 0) {
+    const at = locate?.(path, 'value') ?? where;
+    const part = path.map(String).join('.');
+    const got = describeValue(valueAt(value, path));
+    return new ConfigError(`${at}: invalid value for \`${key}\` at \`${part}\`: ${issue.message}, got ${got}. Expected ${typeTextOf(key)}.`, {
       key,
       where: at,
     });
   }
-  if (issue && path.length > 0) {
-    const at = locate?.(path, 'value') ?? where;
-    const part = path.map(String).join('.');
-    const got = describeValue(valueAt(value, path));
-    throw new ConfigError(
-      `${at}: invalid value for \`${key}\` at \`${part}\`: ${issue.message}, got ${got}. Expected ${typeTextOf(key)}.`,
-      { key, where: at },
-    );
-  }
-  throw new ConfigError(
-    `${where}: invalid value for \`${key}\`: expected ${typeTextOf(key)}, got ${describeValue(value)}.${enumHint(value, issue)}`,
-    { key, where },
-  );
+  return new ConfigError(`${where}: invalid value for \`${key}\`: expected ${typeTextOf(key)}, got ${describeValue(value)}.${enumHint(value, issue)}`, {
+    key,
+    where,
+  });
 }
 
-function enumHint(value: unknown, issue: { code: string; values?: readonly unknown[] } | undefined): string {
-  if (typeof value !== 'string' || issue?.code !== 'invalid_value' || !issue.values) return '';
+function enumHint(value: unknown, issue: z.core.$ZodIssue): string {
+  if (typeof value !== 'string' || issue.code !== 'invalid_value') return '';
   const choices = issue.values.filter((choice): choice is string => typeof choice === 'string');
-  return didYouMean(closest(value, choices, 1, Math.max(1, Math.floor(value.length / 3))), '"');
+  // Choices read in any case (scheduling modes) are compared in upper case, as they are checked.
+  const probe = choices.every((choice) => choice === choice.toUpperCase()) ? value.toUpperCase() : value;
+  return didYouMean(closest(probe, choices, 1, Math.max(1, Math.floor(value.length / 3))), '"');
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {

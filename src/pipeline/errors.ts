@@ -20,6 +20,14 @@ export class MissingInputError extends UsageError {
   }
 }
 
+/** A step with `cache: true` reads a module-level binding whose value cannot be part of its cache key. */
+export class UncacheableStepError extends UsageError {
+  override name = 'UncacheableStepError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'WEFT_UNCACHEABLE_STEP', ...options });
+  }
+}
+
 /** A step returned something that does not fit its declared outputs. */
 export class StepOutputError extends WeftError {
   override name = 'StepOutputError';
@@ -36,4 +44,4 @@ export class PipelineFailedError extends WeftError {
   }
 }
 
-for (const cls of [DuplicateStepError, MissingInputError, StepOutputError, PipelineFailedError]) registerErrorClass(cls.name, cls);
+for (const cls of [DuplicateStepError, MissingInputError, UncacheableStepError, StepOutputError, PipelineFailedError]) registerErrorClass(cls.name, cls);

@@ -6,6 +6,6 @@ export { PipelineResult, type StepResult } from './result.js';
 export type { RunOptions } from './run-options.js';
 export { parallelMap, type ParallelMapOptions, type MapFunction, type MapContext } from './parallel-map.js';
 export { StepCache } from './cache.js';
-export { DuplicateStepError, MissingInputError, StepOutputError, PipelineFailedError } from './errors.js';
+export { DuplicateStepError, MissingInputError, UncacheableStepError, StepOutputError, PipelineFailedError } from './errors.js';
 export { defaultEngine, engineOptionsFrom, type EngineOverrides } from '../scheduler/engine.js';
 export { preflight, type Preflight, type PreflightTarget, type PreparedStep } from './preflight.js';

@@ -29,6 +29,41 @@ export function importSpecifiers(source: string): string[] {
   return [...out];
 }
 
+const IMPORT_CLAUSE_RE = /(?:^|[^.\w$])import\s+(?!type\s)([\w$*{}\s,]+?)\s*from\s*['"]([^'"]+)['"]/g;
+const REQUIRE_BINDING_RE = /(?:^|[^.\w$])(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+/**
+ * The local names a module binds to imports, each with its specifier: default, namespace and named
+ * imports (`import a, * as b from 'x'`, `import { c as d } from 'y'`; type-only ones left out) and
+ * `const e = require('z')`.
+ */
+export function importedBindings(source: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [, clause = '', spec = ''] of source.matchAll(IMPORT_CLAUSE_RE)) {
+    const named = /\{([^}]*)\}/.exec(clause);
+    for (const part of named?.[1]?.split(',') ?? []) {
+      const words = part.trim().split(/\s+/);
+      if (words[0] === 'type' && words.length !== 1 && words[1] !== 'as') continue;
+      const local = words.at(-1);
+      if (local) out.set(local, spec);
+    }
+    for (const part of clause.replace(/\{[^}]*\}/, '').split(',')) {
+      const local = part.trim().split(/\s+/).at(-1);
+      if (local && /^[A-Za-z_$][\w$]*$/.test(local)) out.set(local, spec);
+    }
+  }
+  for (const [, local = '', spec = ''] of source.matchAll(REQUIRE_BINDING_RE)) out.set(local, spec);
+  return out;
+}
+
+/** True when `spec`, imported from `from`, names a Node builtin or a package (not a file of the user's own). */
+export function isPackageImport(spec: string, from: string): boolean {
+  if (spec.startsWith('node:') || isBuiltin(spec)) return true;
+  if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('file:')) return false;
+  const target = resolveImport(spec, from);
+  return target === undefined || inNodeModules(target);
+}
+
 /** Hex digest of a module file and everything it imports (see the module comment). */
 export function moduleFingerprint(file: string): string {
   const hash = createHash('sha256');

@@ -2,12 +2,15 @@
  * Everything that can be checked about a run before any work starts, in one place, so that
  * `pipeline.run()` and `weft run --dry-run` check exactly the same things: wiring (missing
  * producers, cycles), that every step's function can be found by a worker (the lambda check),
- * that params can be sent to a worker, and that the async context's pool exists.
+ * that params can be sent to a worker, that the async context's pool exists, and that a step with
+ * `cache: true` reads no module-level value that its cache key could not hold.
  */
 import type { BackendKind } from '../events.js';
 import { assertSendable, toFunctionRef, type FunctionRef } from '../runtime/index.js';
 import { UnknownPoolError, currentPool } from '../scheduler/index.js';
+import { assertCacheable } from './cache-bindings.js';
 import type { Pipeline, PipelinePlan, PipelineStep } from './pipeline.js';
+import { stepDefinition } from './step.js';
 
 /** A step ready to run: where it runs and how a worker finds its function. */
 export interface PreparedStep {
@@ -35,7 +38,8 @@ export interface Preflight {
 
 /**
  * Runs every check that happens before work starts. Throws the first problem found: a
- * `MissingInputError`, `CycleError`, `CapturedVariableError`, `UnsendableValueError` or `UnknownPoolError`.
+ * `MissingInputError`, `CycleError`, `CapturedVariableError`, `UnsendableValueError`, `UnknownPoolError`
+ * or `UncacheableStepError`.
  */
 export function preflight(pipeline: Pipeline, target: PreflightTarget): Preflight {
   const plan = pipeline.plan();
@@ -54,6 +58,7 @@ export function preflight(pipeline: Pipeline, target: PreflightTarget): Prefligh
     const backend = step.options.backend ?? target.backend;
     const ref = toFunctionRef(step.fn, label, backend);
     if (backend !== 'async') assertSendable(step.params, { label, path: 'params' });
+    if (step.options.cache === true) assertCacheable(step.fn, stepDefinition(step.fn)?.moduleUrl, label);
     steps.set(step.name, { step, label, backend, ref, consumers: consumers.get(step.name) ?? 0 });
   }
   return { plan, steps };

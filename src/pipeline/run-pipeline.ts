@@ -79,7 +79,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
             if (when && !(await when(args))) return { skipped: { reason: 'its `when` condition was false' } };
             let key: string | undefined;
             if (cached) {
-              key = cache.key(String(p.step.fn), stepDefinition(p.step.fn)?.moduleUrl, args, p.label);
+              key = cache.key(p.step.fn, stepDefinition(p.step.fn)?.moduleUrl, args, p.label);
               const hit = await cache.get(pipeline.name, p.step.name, key);
               if (hit.hit) {
                 publish(p.step, hit.value, outputs);

@@ -90,6 +90,10 @@ export interface WorkerBackend {
    * The in-process backend has no worker to free and rejects at once (it aborts `ctx.signal`).
    * A scheduler should therefore reject its own caller at once on abort and keep the slot until
    * this promise settles.
+   *
+   * A task is never failed by another task's termination: work that reaches a worker while it is
+   * being terminated waits for its replacement, and the other runs and prepares a worker held when
+   * it was terminated for an aborted task are re-sent to the replacement.
    */
   run(request: TaskRequest, options: RunOptions): Promise<TaskOutcome>;
   /** Installed by the scheduler so that work started inside a worker goes through it too. */

@@ -73,6 +73,25 @@ export function checkSelfContained(fn: UserFunction, label: string): string {
   return expression;
 }
 
+/**
+ * The names `fn` reads from outside itself (free variables), found by the same parse as the lambda
+ * check: every reference that no scope inside the function declares. Standard globals are included
+ * (a caller that knows the enclosing scopes decides what they name); `undefined` when the source
+ * cannot be parsed (a native or bound function).
+ */
+export function freeVariables(fn: UserFunction | (abstract new (...args: never[]) => unknown)): ReadonlySet<string> | undefined {
+  const text = fn.toString();
+  if (/\{\s*\[native code\]\s*\}\s*$/.test(text)) return undefined;
+  let program: AcornNode;
+  try {
+    ({ program } = parseFunction(text, 'function'));
+  } catch {
+    return undefined;
+  }
+  const global = analyze(program as unknown as Program, { ecmaVersion: 2022, sourceType: 'script' }).globalScope;
+  return new Set(global ? global.through.map((reference) => reference.identifier.name) : []);
+}
+
 function parseFunction(text: string, label: string): { program: AcornNode; expression: string } {
   const options = { ecmaVersion: 'latest', sourceType: 'script', locations: true, ranges: true } as const;
   try {

@@ -24,15 +24,41 @@ import { assertSendable } from './sendable.js';
 import { invokeTask, isThenable } from './task-runner.js';
 import { collectTransferables } from './transfer.js';
 import { installWorkerHost } from './worker-host.js';
+import { LazyAbortController } from './lazy-abort.js';
 
 interface Channel {
   post(batch: Batch<WorkerMessage>, transfer: ArrayBuffer[]): void;
   onMessage(listener: (batch: Batch<ParentMessage>) => void): void;
 }
 
-interface RunningTask {
-  controller: AbortController | undefined;
-  abortedWith: Error | undefined;
+/**
+ * The context user code gets in this worker. A class, not an object literal with a `get signal()`:
+ * V8 gives every such literal its own hidden class, which costs microseconds per task and keeps
+ * garbage alive (the same fix as the in-process backend's context).
+ */
+class WorkerTaskContext implements TaskContext {
+  readonly attempt: number;
+  readonly label: string;
+  readonly with: unknown;
+  readonly slot: number;
+  readonly backend: BackendKind;
+  readonly taskId: number;
+  readonly #abort: LazyAbortController;
+
+  constructor(abort: LazyAbortController, message: RunMessage, slot: number, backend: BackendKind) {
+    this.#abort = abort;
+    this.attempt = message.attempt;
+    this.label = message.label;
+    this.with = message.with;
+    this.slot = slot;
+    this.backend = backend;
+    this.taskId = message.taskId;
+  }
+
+  /** Made on first read: most short tasks never look at it. */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
 }
 
 interface HandleState {
@@ -53,7 +79,8 @@ class WorkerRuntime {
   readonly #queue: RunMessage[] = [];
   #queueHead = 0;
   readonly #dropped = new Set<number>();
-  readonly #running = new Map<number, RunningTask>();
+  /** The cancellation of each task running here, by run id. */
+  readonly #running = new Map<number, LazyAbortController>();
   #startedCount = 0;
   #outgoing: WorkerMessage[] = [];
   readonly #outgoingTransfer = new Set<ArrayBuffer>();
@@ -126,8 +153,7 @@ class WorkerRuntime {
   #abort(id: number): void {
     const running = this.#running.get(id);
     if (running) {
-      running.abortedWith = new CancelledError(`task ${id} was aborted`);
-      running.controller?.abort(running.abortedWith);
+      running.abort(new CancelledError(`task ${id} was aborted`));
       return;
     }
     if (this.#queue.some((m, i) => i >= this.#queueHead && m.id === id)) {
@@ -202,22 +228,9 @@ class WorkerRuntime {
   }
 
   #start(message: RunMessage, fn: UserFunction): void {
-    // The AbortController is created on first use of ctx.signal: most short tasks never look at it.
-    const running: RunningTask = { controller: undefined, abortedWith: undefined };
-    this.#running.set(message.id, running);
-    const ctx = {
-      get signal(): AbortSignal {
-        running.controller ??= new AbortController();
-        if (running.abortedWith && !running.controller.signal.aborted) running.controller.abort(running.abortedWith);
-        return running.controller.signal;
-      },
-      attempt: message.attempt,
-      label: message.label,
-      with: message.with,
-      slot: this.#slot,
-      backend: this.#backend,
-      taskId: message.taskId,
-    } satisfies TaskContext;
+    const abort = new LazyAbortController();
+    this.#running.set(message.id, abort);
+    const ctx = new WorkerTaskContext(abort, message, this.#slot, this.#backend);
     const startedAt = Date.now();
     let result: unknown;
     try {

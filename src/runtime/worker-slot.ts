@@ -10,6 +10,12 @@
  * Invariant: an aborted run that the worker has taken stays pending until the worker reports it
  * settled or the worker is gone, so the scheduler never hands that worker's slot to the next task
  * while the aborted one still occupies it (see `WorkerBackend.run`).
+ *
+ * Invariant: a worker being terminated is sent nothing new. Runs and prepares that arrive meanwhile
+ * (a `prepare` needs no scheduler slot; a pipelined task may share one) wait for the exit and go
+ * to the replacement. When the worker was terminated because an aborted run would not stop, the
+ * other runs and prepares it held did nothing wrong: they are re-sent to the replacement too,
+ * never failed by another task's termination.
  */
 import type { SerializedError } from '../errors.js';
 import type { BackendKind } from '../events.js';
@@ -39,6 +45,7 @@ export interface PendingRun {
 
 interface PendingPrepare {
   label: string;
+  refs: ReadonlyArray<{ fn: SendableRef; label: string }>;
   resolve(): void;
   reject(error: Error): void;
 }
@@ -78,6 +85,13 @@ export class WorkerSlot {
   readonly #transfer = new Set<ArrayBuffer>();
   #flushScheduled = false;
   #busy: boolean | undefined;
+  /** Set while the worker is being terminated; settles once it has exited and `#onExit` ran. */
+  #dying: Promise<void> | undefined;
+  /** The worker is being terminated because an aborted run did not stop: whatever else it held is innocent. */
+  #dyingForAbort = false;
+  /** Runs that arrived while the worker was being terminated, in arrival order. */
+  #held: PendingRun[] = [];
+  #closedWith: Error | undefined;
 
   constructor(index: number, settings: SlotSettings) {
     this.#index = index;
@@ -86,6 +100,14 @@ export class WorkerSlot {
 
   /** Sends a run to this slot's worker, starting one if needed. */
   dispatch(run: PendingRun): void {
+    if (this.#closedWith) {
+      this.#settle(run, undefined, this.#closedWith);
+      return;
+    }
+    if (this.#dying) {
+      this.#held.push(run);
+      return;
+    }
     const worker = this.#ensureWorker();
     const handle = this.#handleFor(run.ref);
     run.seq = this.#sent++;
@@ -110,12 +132,14 @@ export class WorkerSlot {
 
   /** Resolves refs in this slot's worker. */
   prepare(id: number, refs: ReadonlyArray<{ fn: SendableRef; label: string }>): Promise<void> {
+    if (this.#closedWith) return Promise.reject(this.#closedWith);
+    if (this.#dying) return this.#dying.then(() => this.prepare(id, refs));
     this.#ensureWorker();
     const handles = refs.map((r) => this.#handleFor(r.fn));
     this.#outgoing.push({ type: 'prepare', id, handles, labels: refs.map((r) => r.label) });
     this.#scheduleFlush();
     return new Promise<void>((resolve, reject) => {
-      this.#prepares.set(id, { label: refs[0]?.label ?? 'prepare', resolve, reject });
+      this.#prepares.set(id, { label: refs[0]?.label ?? 'prepare', refs, resolve, reject });
     });
   }
 
@@ -125,6 +149,13 @@ export class WorkerSlot {
    * once the worker was terminated because it did not settle within `abortGraceMs`.
    */
   abort(run: PendingRun, reason: Error): void {
+    const held = this.#held.indexOf(run);
+    if (held >= 0) {
+      this.#held.splice(held, 1);
+      run.abortedWith = reason;
+      this.#settle(run, undefined, reason);
+      return;
+    }
     if (!this.#runs.has(run.id) || run.abortedWith !== undefined) return;
     run.abortedWith = reason;
     this.#outgoing.push({ type: 'abort', id: run.id });
@@ -133,7 +164,7 @@ export class WorkerSlot {
     const check = (): void => {
       if (!this.#runs.has(run.id) || !this.#worker) return;
       if (run.seq < this.#started()) {
-        void this.#terminate(`was terminated because ${run.request.label} did not stop within ${this.#settings.abortGraceMs} ms of being aborted`);
+        void this.#terminate(`was terminated because ${run.request.label} did not stop within ${this.#settings.abortGraceMs} ms of being aborted`, true);
       } else {
         run.timer = setTimeout(check, this.#settings.abortGraceMs);
       }
@@ -143,8 +174,10 @@ export class WorkerSlot {
 
   /** Stops the worker and rejects everything pending with `error`. */
   close(error: Error): Promise<void> {
-    for (const run of this.#runs.values()) this.#settle(run, undefined, error);
+    this.#closedWith = error;
+    for (const run of [...this.#runs.values(), ...this.#held]) this.#settle(run, undefined, error);
     this.#runs.clear();
+    this.#held = [];
     for (const prepare of this.#prepares.values()) prepare.reject(error);
     this.#prepares.clear();
     return this.#terminate('was closed');
@@ -196,7 +229,7 @@ export class WorkerSlot {
 
   /** Refs the worker while anything is pending on it, unrefs it when idle. */
   #syncBusy(): void {
-    const busy = this.#runs.size + this.#prepares.size + this.#nested.size > 0;
+    const busy = this.#runs.size + this.#prepares.size + this.#nested.size + this.#held.length > 0;
     if (busy === this.#busy || !this.#worker) return;
     this.#busy = busy;
     this.#worker.setBusy(busy);
@@ -297,20 +330,28 @@ export class WorkerSlot {
     );
   }
 
-  #terminate(reason: string): Promise<void> {
+  /** Terminates the worker once; `forAbort` when it is because an aborted run did not stop. */
+  #terminate(reason: string, forAbort = false): Promise<void> {
     if (!this.#worker) return Promise.resolve();
+    if (this.#dying) return this.#dying;
     this.#exitReason = reason;
-    return this.#worker.terminate();
+    this.#dyingForAbort = forAbort;
+    // The spawner reports the exit (`#onExit`) before this settles, so waiters find the slot ready.
+    this.#dying = this.#worker.terminate().catch(() => undefined);
+    return this.#dying;
   }
 
   #onExit(worker: SpawnedWorker, code: number | null, spawnerReason: string): void {
     const started = worker.readStarted?.() ?? this.#startedFromMessages;
     const reason = this.#exitReason ?? spawnerReason;
     const madeProgress = started > 0 || this.#heardFrom;
+    const innocent = this.#dyingForAbort;
     this.#worker = undefined;
+    this.#dying = undefined;
+    this.#dyingForAbort = false;
     for (const controller of this.#nested.values()) controller.abort(new CancelledError(`the worker of slot ${this.#index} ${reason}`));
     this.#nested.clear();
-    for (const prepare of this.#prepares.values()) prepare.reject(new WorkerCrashedError(prepare.label, this.#index, code, reason));
+    const prepares = [...this.#prepares];
     this.#prepares.clear();
     const resend: PendingRun[] = [];
     for (const run of this.#runs.values()) {
@@ -318,7 +359,7 @@ export class WorkerSlot {
         if (run.timer) clearTimeout(run.timer);
       } else if (run.abortedWith !== undefined) {
         this.#settle(run, undefined, run.abortedWith);
-      } else if (run.seq < started || !madeProgress) {
+      } else if (!innocent && (run.seq < started || !madeProgress)) {
         this.#settle(run, undefined, new WorkerCrashedError(run.request.label, this.#index, code, reason));
       } else {
         resend.push(run);
@@ -327,6 +368,12 @@ export class WorkerSlot {
     this.#runs.clear();
     this.#outgoing = [];
     this.#transfer.clear();
+    resend.push(...this.#held);
+    this.#held = [];
+    for (const [id, prepare] of prepares) {
+      if (!innocent) prepare.reject(new WorkerCrashedError(prepare.label, this.#index, code, reason));
+      else this.prepare(id, prepare.refs).then(() => prepare.resolve(), (error: unknown) => prepare.reject(error as Error));
+    }
     for (const run of resend) this.dispatch(run);
   }
 }

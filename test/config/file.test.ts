@@ -47,6 +47,52 @@ describe('config file forms', () => {
   it('accepts an empty file', () => {
     expect(load('').config().source('weft.scheduler.mode').kind).toBe('default');
   });
+
+  it('reads scheduling modes in any case, as Spark does, and keeps them in upper case', () => {
+    const { config } = load('weft:\n  scheduler:\n    mode: fair\n    pools:\n      etl: { mode: Fair, weight: 2 }\n      adhoc: { mode: fifo }\n');
+    expect(config().get('weft.scheduler.mode')).toBe('FAIR');
+    expect(config().get('weft.scheduler.pools')).toEqual({ etl: { mode: 'FAIR', weight: 2 }, adhoc: { mode: 'FIFO' } });
+    const fromCli = resolveConfig({ env: { WEFT_CONF_WEFT_SCHEDULER_MODE: 'fAiR' }, cli: ['weft.scheduler.pools={"p":{"mode":"fair"}}'] });
+    expect(fromCli.get('weft.scheduler.mode')).toBe('FAIR');
+    expect(fromCli.get('weft.scheduler.pools')).toEqual({ p: { mode: 'FAIR' } });
+  });
+});
+
+describe('config file: every problem at once', () => {
+  it('reports all bad keys and values of one file in one error, each at its file:line:column', () => {
+    const { file, config } = load(
+      [
+        'weft:',
+        '  scheduler:',
+        '    mode: fast',
+        '    pools:',
+        '      etl: { mode: sometimes, weight: 0 }',
+        '  task.maxFailures: 0',
+        '  schedular.mode: FAIR',
+        'weft.execution.backend: threads',
+        '',
+      ].join('\n'),
+    );
+    const error = configErrorOf(config);
+    expect(error.problems.map((p) => p.where)).toEqual([`${file}:3:11`, `${file}:5:20`, `${file}:5:39`, `${file}:6:21`, `${file}:7:3`, `${file}:8:25`]);
+    const lines = error.message.split('\n');
+    expect(lines[0]).toBe(`${file}: 6 problems:`);
+    expect(lines.slice(1)).toEqual(error.problems.map((p) => `  ${p.message}`));
+    expect(error.message).toContain(`${file}:3:11: invalid value for \`weft.scheduler.mode\`: expected "FIFO" | "FAIR", got string "fast".`);
+    expect(error.message).toMatch(new RegExp(`${escape(file)}:5:20: invalid value for \`weft.scheduler.pools\` at \`etl.mode\`: .*got string "sometimes"`));
+    expect(error.message).toMatch(new RegExp(`${escape(file)}:5:39: invalid value for \`weft.scheduler.pools\` at \`etl.weight\`: .*got number 0`));
+    expect(error.message).toContain(`${file}:6:21: invalid value for \`weft.task.maxFailures\`: expected integer ≥ 1, got number 0.`);
+    expect(error.message).toContain(`${file}:7:3: unknown setting \`weft.schedular.mode\`. Did you mean \`weft.scheduler.mode\`?`);
+    expect(error.message).toMatch(new RegExp(`${escape(file)}:8:25: invalid value for \`weft.execution.backend\``));
+    expect(error.where).toBe(`${file}:3:11`);
+  });
+
+  it('reports every YAML syntax error too', () => {
+    const { file, config } = load('weft.task.maxFailures: 1\nweft.task.maxFailures: 2\nweft.worker.abortGraceMs: 1\nweft.worker.abortGraceMs: 2\n');
+    const error = configErrorOf(config);
+    expect(error.problems.map((p) => p.where)).toEqual([`${file}:2:1`, `${file}:4:1`]);
+    expect(error.message).toMatch(/2 problems:\n {2}.*:2:1: invalid YAML: Map keys must be unique.*\n {2}.*:4:1: invalid YAML: Map keys must be unique/);
+  });
 });
 
 describe('config file errors name file:line:column', () => {

@@ -45,7 +45,9 @@ describe('generated artifacts', () => {
     expect(accepts({ 'weft.scheduler.mode': 'FAIR', 'weft.execution.executor.parallelism': '50%' })).toBe(true);
     expect(accepts({ weft: { 'scheduler.mode': 'FAIR', execution: { 'executor.parallelism': 4 } } })).toBe(true);
     expect(accepts({ weft: { scheduler: { mod: 'FAIR' } } })).toBe(false);
-    expect(accepts({ 'weft.scheduler.mode': 'fair' })).toBe(false);
+    expect(accepts({ 'weft.scheduler.mode': 'fair' })).toBe(true);
+    expect(accepts({ weft: { scheduler: { pools: { etl: { mode: 'Fair' } } } } })).toBe(true);
+    expect(accepts({ 'weft.scheduler.mode': 'fast' })).toBe(false);
     expect(accepts({ 'weft.task.maxFailures': 0 })).toBe(false);
   });
 });

@@ -149,9 +149,9 @@ describe('--conf and code values', () => {
   });
 
   it('rejects a bad enum with the choices and the closest one', () => {
-    const error = configErrorOf(() => resolveConfig({ cwd: empty, env: {}, cli: ['weft.scheduler.mode=fair'] }));
+    const error = configErrorOf(() => resolveConfig({ cwd: empty, env: {}, cli: ['weft.scheduler.mode=fai'] }));
     expect(error.message).toBe(
-      '--conf weft.scheduler.mode=fair: invalid value for `weft.scheduler.mode`: expected "FIFO" | "FAIR", got string "fair". Did you mean "FAIR"?',
+      '--conf weft.scheduler.mode=fai: invalid value for `weft.scheduler.mode`: expected "FIFO" | "FAIR", got string "fai". Did you mean "FAIR"?',
     );
   });
 

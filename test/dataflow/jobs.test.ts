@@ -124,3 +124,33 @@ describe('concurrent jobs (Spark’s job scheduling)', () => {
     expect(reason.cause).toBeInstanceOf(CancelledError);
   });
 });
+
+describe.each(['thread', 'process'] as const)('cancelling a job group on the %s backend', (backend) => {
+  it('ends the group’s tasks with CancelledError, and the next job runs normally on the same slots', async () => {
+    const events = new EventStream();
+    let started = 0;
+    let onStarted = (): void => undefined;
+    events.on('task.started', () => {
+      started++;
+      onStarted();
+    });
+    const env = track(ExecutionEnvironment.create({ parallelism: 2, backend, slots: 2, events }));
+    const doomed = withJobGroup('spinning', () =>
+      env
+        .fromCollection([1, 2])
+        .map((x: number): number => {
+          // Busy forever: only terminating its worker stops it.
+          for (;;) if (x < 0) return x;
+        })
+        .count(),
+    );
+    await new Promise<void>((resolve) => (onStarted = () => started >= 2 && resolve()));
+    // Let both workers take their task, so that they have to be terminated.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    cancelJobGroup('spinning');
+    const error = await doomed.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobFailedError);
+    expect((error as Error).cause).toBeInstanceOf(CancelledError);
+    expect(await env.fromCollection([1, 2, 3, 4, 5]).count()).toBe(5);
+  });
+});

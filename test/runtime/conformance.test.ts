@@ -39,6 +39,12 @@ describe.each<BackendKind>(['async', 'thread', 'process'])('%s backend', (kind) 
     expect(value).toEqual({ attempt: 2, label: 'step "ctxEcho"', with: { threshold: 3 }, slot: 1, backend: kind, taskId: options.taskId, aborted: false });
   });
 
+  it('builds every task context from one class, its signal a lazy getter of the class (no hidden class per task)', async () => {
+    const shapes = await Promise.all([0, 1, 2].map(async () => (await backend.run(call('ctxShape', null), opts())).value));
+    for (const shape of shapes) expect(shape).toMatchObject({ ownSignal: false, plainLiteral: false });
+    expect(new Set(shapes.map((shape) => (shape as { className: string }).className)).size).toBe(1);
+  });
+
   it('finds a registered function through its attached ref, and runs checked lambdas as source', async () => {
     expect((await backend.run({ fn: toFunctionRef(double, 'double', kind), mode: 'call', input: 4, label: 'double' }, opts())).value).toBe(8);
     const lambda = toFunctionRef((x: number) => Math.max(x, 10), 'lambda', kind);

@@ -4,10 +4,10 @@
  */
 import type { Command } from 'commander';
 import { formatSource, resolveConfig, setProcessCliConfig, type ResolvedConfig } from '../../config/index.js';
-import { setExplainMode } from '../../dataflow/index.js';
 import { CancelledError } from '../../errors.js';
 import { EventStream } from '../../events.js';
-import { ParallelExecutor, defaultEngine, preflight, type Pipeline, type PipelineExecutor, type PipelineResult } from '../../pipeline/index.js';
+import { ParallelExecutor, preflight, type Pipeline, type PipelineExecutor, type PipelineResult } from '../../pipeline/index.js';
+import { runJobModule } from '../job-module.js';
 import { loadModule } from '../load-pipeline.js';
 import { saveLastRun } from '../last-run.js';
 import { formatDuration, showProgress } from '../progress.js';
@@ -26,16 +26,16 @@ interface RunFlags extends CommonFlags {
 export function registerRun(program: Command, io: CommandIO): void {
   program
     .command('run')
-    .description('run the pipeline a module exports (default export or `pipeline`)')
+    .description('run the pipeline a module exports (default export or `pipeline`), or the `main` of a dataflow job module')
     .argument('<file>', 'a .ts or .js module')
-    .option('-j, --jobs <n>', 'steps at once: a number or a percentage of the cores, e.g. 4 or 50%')
+    .option('-j, --jobs <n>', 'steps at once (a job module: tasks at once, the slots of its environments): a number or a percentage of the cores, e.g. 4 or 50%')
     .option('-b, --backend <backend>', 'where steps run: async | thread | process')
     .option('-p, --parallelism <n>', 'default parallelism of dataflow operators (weft.parallelism.default), e.g. 4 or 50%')
     .option('-c, --conf <key=value>', 'set a setting (repeatable)', collectConf, [])
-    .option('--keep-going', 'on a failure, keep running steps that do not depend on it')
+    .option('--keep-going', 'on a failure, keep running steps that do not depend on it (pipelines only)')
     .option('--dry-run', 'run every check and show the plan, run nothing (exit 2 when a check fails)')
-    .option('--json', 'print the result as JSON on stdout')
-    .option('--no-progress', 'do not show progress')
+    .option('--json', 'print the result (a job module: a summary of its jobs) as JSON on stdout')
+    .option('--no-progress', 'do not show progress (pipelines only)')
     .addHelpText(
       'after',
       `
@@ -49,8 +49,13 @@ Executor: a module that exports \`executor\` runs on it, unless -j, --backend, o
 then a ParallelExecutor with those settings replaces it. Other --conf keys (e.g.
 weft.task.maxFailures) apply without replacing the module's executor.
 
+Job module: a module exporting an async \`main\` (or a default function) that runs dataflow
+actions. -p sets its operators' parallelism, -j its slots; --json prints per job its id, action,
+status, stages, tasks, rows and time (what the module prints goes to stderr); --dry-run prints each
+action's plan instead of running it. --keep-going and --no-progress do not apply (exit 2).
+
 Exit codes: 0 succeeded, 1 failed, 2 usage or bad input, 130 interrupted (Ctrl-C).
-First Ctrl-C: stop starting steps, stop running ones, report. Second Ctrl-C: exit at once.`,
+First Ctrl-C: stop starting steps or jobs, stop running ones, report. Second Ctrl-C: exit at once.`,
     )
     .action(async (file: string, flags: RunFlags) => {
       io.exitCode = await runCommand(file, flags, io);
@@ -83,7 +88,7 @@ async function runCommand(file: string, flags: RunFlags, io: CommandIO): Promise
   setProcessCliConfig(cli);
   const config = resolveConfig({ cwd: process.cwd(), cli });
   const loaded = await loadModule(file, 'run');
-  if (loaded.kind === 'job') return runJobModule(loaded.main, flags, io);
+  if (loaded.kind === 'job') return runJobModule(loaded, file, flags, io);
   const { pipeline, executor: moduleExecutor } = loaded;
   const chosen = chooseExecutor(moduleExecutor, flags, config);
   try {
@@ -91,35 +96,6 @@ async function runCommand(file: string, flags: RunFlags, io: CommandIO): Promise
     return await execute(pipeline, chosen, config, flags, io);
   } finally {
     if (chosen.owned) await chosen.executor.close?.();
-  }
-}
-
-/**
- * Runs a dataflow job module's `main`. `--dry-run` prints the plan of each action instead (as
- * `weft explain`). Ctrl-C stops the workers and exits 130.
- */
-async function runJobModule(main: () => unknown, flags: RunFlags, io: CommandIO): Promise<number> {
-  if (flags.dryRun) {
-    setExplainMode((text) => io.stdout.write(text));
-    try {
-      await main();
-    } finally {
-      setExplainMode(undefined);
-    }
-    return ExitCode.Ok;
-  }
-  const onSigint = (): void => {
-    io.stderr.write('\nweft: interrupted — stopping the workers\n');
-    void defaultEngine()
-      .close()
-      .finally(() => process.exit(ExitCode.Interrupted));
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    await main();
-    return ExitCode.Ok;
-  } finally {
-    process.off('SIGINT', onSigint);
   }
 }
 
