@@ -84,6 +84,7 @@ export {
   javaHashCode,
   ParallelismError,
   JobFailedError,
+  KeyTypeError,
   type EnvironmentOptions,
   type ReadOptions,
   type Aggregation,

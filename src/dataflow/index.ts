@@ -14,5 +14,5 @@ export {
   javaHashCode,
   type KeyGroupRange,
 } from './key-groups.js';
-export { ParallelismError, JobFailedError } from './errors.js';
+export { ParallelismError, JobFailedError, KeyTypeError } from './errors.js';
 export type { JobStats } from './exec/job-runner.js';

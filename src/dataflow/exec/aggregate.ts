@@ -105,7 +105,7 @@ export class Aggregator {
 
   /** The slot of a key, a new one (the next in order) for a key not seen before. */
   #slotOf(key: unknown, first: unknown): number {
-    const gk = groupKey(key);
+    const gk = groupKey(key, this.#name);
     let slot = this.#slots.get(gk);
     if (slot !== undefined) return slot;
     slot = this.#keys.length;

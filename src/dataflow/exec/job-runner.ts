@@ -201,7 +201,7 @@ function taskOutput(stage: Stage, action: Action | undefined, ctx: JobContext, w
   const out = stage.output;
   switch (out.kind) {
     case 'hash':
-      return { kind: 'hash', key: toKeySpec(out.key, ctx.fnSpecs), parallelism: out.parallelism, maxParallelism: out.maxParallelism };
+      return { kind: 'hash', key: toKeySpec(out.key, ctx.fnSpecs), parallelism: out.parallelism, maxParallelism: out.maxParallelism, ...(out.name !== undefined ? { name: out.name } : {}) };
     case 'range':
       return { kind: 'range', key: toKeySpec(out.key, ctx.fnSpecs), bounds: [], descending: out.descending };
     case 'roundRobin':

@@ -135,7 +135,8 @@ function partitioner(spec: TaskSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ctx
     case 'hash': {
       const key = compileKey(output.key, output.key.kind === 'fn' ? fns.get(output.key.fn) : undefined, ctx);
       const { maxParallelism, parallelism } = output;
-      return { count: parallelism, of: (r) => operatorIndexForKey(hashable(key(r)), maxParallelism, parallelism) };
+      const name = output.name;
+      return { count: parallelism, of: (r) => operatorIndexForKey(hashable(key(r)), maxParallelism, parallelism, name) };
     }
     case 'range': {
       const key = compileKey(output.key, output.key.kind === 'fn' ? fns.get(output.key.fn) : undefined, ctx);

@@ -77,7 +77,7 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskRes
     const right = input.right.flatMap(recordsOf);
     stats.rowsIn += left.length + right.length;
     const keyOf = (k: KeySpec): ReturnType<typeof compileKey> => compileKey(k, k.kind === 'fn' ? fns.get(k.fn) : undefined, ctx);
-    await chain.push(joinPartition(left, right, keyOf(input.leftKey), keyOf(input.rightKey), input.how, mergesObjects(input.leftKey, input.rightKey)));
+    await chain.push(joinPartition(left, right, keyOf(input.leftKey), keyOf(input.rightKey), input.how, mergesObjects(input.leftKey, input.rightKey), input.name));
   }
   await chain.close();
   return output.result();

@@ -37,7 +37,8 @@ export type TaskInput =
 
 /** What a task does with its output. */
 export type TaskOutput =
-  | { kind: 'hash'; key: KeySpec; parallelism: number; maxParallelism: number }
+  /** `name`: the operator the exchange feeds, for errors about its keys. */
+  | { kind: 'hash'; key: KeySpec; parallelism: number; maxParallelism: number; name?: string }
   | { kind: 'range'; key: KeySpec; bounds: readonly unknown[]; descending: boolean }
   | { kind: 'roundRobin'; parallelism: number }
   | { kind: 'collect'; limit?: number }
