@@ -76,6 +76,7 @@ export {
   avg,
   count,
   first,
+  last,
   keyGroupForKey,
   operatorIndexForKeyGroup,
   keyGroupRangeForOperator,

@@ -34,18 +34,20 @@ export interface Aggregation {
   readonly field?: string | number;
 }
 
-/** Sum of a field. */
+/** Sum of a field (numbers). */
 export const sum = (field: string | number): Aggregation => ({ kind: 'sum', field });
-/** Smallest value of a field. */
+/** Smallest value of a field: numbers, strings, booleans or dates, ordered as `sortBy` orders them. */
 export const min = (field: string | number): Aggregation => ({ kind: 'min', field });
-/** Largest value of a field. */
+/** Largest value of a field: numbers, strings, booleans or dates, ordered as `sortBy` orders them. */
 export const max = (field: string | number): Aggregation => ({ kind: 'max', field });
-/** Mean of a field. */
+/** Mean of a field (numbers). */
 export const avg = (field: string | number): Aggregation => ({ kind: 'avg', field });
 /** Number of records. */
 export const count = (): Aggregation => ({ kind: 'count' });
-/** First value of a field in input order. */
+/** First value of a field in input order (any type). */
 export const first = (field: string | number): Aggregation => ({ kind: 'first', field });
+/** Last value of a field in input order (any type). */
+export const last = (field: string | number): Aggregation => ({ kind: 'last', field });
 
 /** Options of the write actions. */
 export interface WriteOptions {
