@@ -89,6 +89,7 @@ export {
   type EnvironmentOptions,
   type ReadOptions,
   type Aggregation,
+  type ExplainAction,
   type FnOptions,
   type Joined,
   type KeyOf,

@@ -49,6 +49,19 @@ export const first = (field: string | number): Aggregation => ({ kind: 'first', 
 /** Last value of a field in input order (any type). */
 export const last = (field: string | number): Aggregation => ({ kind: 'last', field });
 
+/** The action {@link Dataset.explain} plans the job of; the plan's title names it. */
+export type ExplainAction = 'count' | 'collect' | 'first' | 'print' | 'writeCsv' | 'writeJson' | 'writeParquet';
+
+const EXPLAIN_TITLES: Readonly<Record<ExplainAction, string>> = {
+  count: 'count()',
+  collect: 'collect()',
+  first: 'first(n)',
+  print: 'print()',
+  writeCsv: 'writeCsv(path)',
+  writeJson: 'writeJson(path)',
+  writeParquet: 'writeParquet(path)',
+};
+
 /** Options of the write actions. */
 export interface WriteOptions {
   /** Replace an existing output (atomically). @default true */
@@ -211,9 +224,22 @@ export class Dataset<T> {
     return this.env.execute(this.node, { kind: 'write', format: 'parquet', path, options: { ...options } }) as Promise<number>;
   }
 
-  /** The plan of `count()` on this dataset: jobs → stages → tasks, each value and where it came from. */
-  explain(): string {
-    return this.env.explain(this.node);
+  /**
+   * The plan of an action on this dataset (`count()` unless named): jobs → stages → tasks, each
+   * parallelism and where it came from. Fails as the action would before running anything, e.g. on
+   * a lambda that captures a variable.
+   *
+   * @example
+   * ```ts
+   * console.log(ds.explain('collect'));   // job: collect() — 2 stages, 8 tasks …
+   * ```
+   */
+  explain(action: ExplainAction = 'count'): string {
+    const title = EXPLAIN_TITLES[action];
+    if (typeof action !== 'string' || title === undefined) {
+      throw new UsageError(`explain: expected an action, one of ${Object.keys(EXPLAIN_TITLES).map((a) => `'${a}'`).join(', ')}, got ${describeValue(action)}`);
+    }
+    return this.env.explain(this.node, title);
   }
 
   #derive<R>(node: NewNode): Dataset<R> {

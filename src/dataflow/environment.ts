@@ -168,9 +168,9 @@ export class ExecutionEnvironment {
     return value;
   }
 
-  /** @internal The plan of `count()` on a node, for `Dataset.explain()`. */
-  explain(node: LogicalNode): string {
-    return explainPlan(this.#plan(node), 'count()');
+  /** @internal The plan of an action on a node, for `Dataset.explain()`; `action` titles it, e.g. `collect()`. */
+  explain(node: LogicalNode, action = 'count()'): string {
+    return explainPlan(this.#plan(node), action);
   }
 
   /** Stops this environment's own workers (an environment with default settings shares the process-wide engine, which stays). */

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { setProcessCliConfig } from '../../config/index.js';
 import { setExplainMode } from '../../dataflow/index.js';
-import { collectConf, configFromFlags, type CommonFlags } from '../flags.js';
+import { cliSettingsFromFlags, collectConf, type CommonFlags } from '../flags.js';
 import { loadModule } from '../load-pipeline.js';
 import { ExitCode, type CommandIO } from '../io.js';
 import { describePlan } from './plan.js';
@@ -26,7 +26,7 @@ Examples:
   $ weft explain examples/wordcount.ts -p 4      # operators without their own setting take 4 (CLI level)`,
     )
     .action(async (file: string, flags: CommonFlags) => {
-      setProcessCliConfig(configFromFlags(flags));
+      setProcessCliConfig(cliSettingsFromFlags(flags));
       const loaded = await loadModule(file, 'explain');
       if (loaded.kind === 'pipeline') {
         io.stdout.write(describePlan(loaded.pipeline, undefined));
