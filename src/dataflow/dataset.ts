@@ -9,6 +9,7 @@
 import { UsageError, describeValue } from '../errors.js';
 import type { TaskContext } from '../runtime/index.js';
 import type { ExecutionEnvironment } from './environment.js';
+import { CallSite } from './plan/call-site.js';
 import type { AggDef, JoinHow, KeySelector, LogicalNode, NewNode, NodeSettings, UserFn } from './plan/logical.js';
 
 /** What a dataflow function receives besides the record: the task context and its `with` values. */
@@ -330,6 +331,8 @@ function userFn(fn: unknown, op: string, options?: FnOptions<unknown>): UserFn {
   return {
     fn: fn as UserFn['fn'],
     label: options?.label ?? (fn.name || 'λ'),
+    op,
+    site: CallSite.capture(),
     ...(options?.with !== undefined ? { with: options.with } : {}),
   };
 }

@@ -10,15 +10,15 @@
 import { resolveConfig, type ResolvedConfig } from '../config/index.js';
 import { UsageError, describeValue } from '../errors.js';
 import type { BackendKind, EventStream } from '../events.js';
-import { assertSendable, toFunctionRef, type FunctionRef } from '../runtime/index.js';
+import { isLoadingUserModule, isWeftWorker } from '../runtime/index.js';
 import { Engine, defaultEngine } from '../scheduler/engine.js';
 import { Dataset } from './dataset.js';
 import { runJob, type Action, type JobStats } from './exec/job-runner.js';
 import { TASK_FUNCTION_REF } from './exec/run-task.js';
-import type { FnSpec } from './exec/task-spec.js';
 import { explainPlan } from './plan/explain.js';
-import type { LogicalNode, NewNode, SourceDef, UserFn } from './plan/logical.js';
-import { planPhysical, userFunctionsOf, type PhysicalPlan } from './plan/physical.js';
+import { functionSpecs } from './plan/function-specs.js';
+import type { LogicalNode, NewNode, SourceDef } from './plan/logical.js';
+import { planPhysical, type PhysicalPlan } from './plan/physical.js';
 
 let explainSink: ((text: string) => void) | undefined;
 
@@ -137,16 +137,18 @@ export class ExecutionEnvironment {
 
   /** @internal Plans and runs the job of an action. */
   async execute(node: LogicalNode, action: Action): Promise<unknown> {
+    // A worker importing a user module to find its functions must not run the module's jobs again.
+    if (isWeftWorker() && isLoadingUserModule()) return action.kind === 'collect' ? [] : 0;
     const plan = this.#plan(node);
     if (explainSink) {
-      this.#functionSpecs(plan);
+      functionSpecs(plan, this.backend);
       explainSink(explainPlan(plan, describeAction(action)));
       return action.kind === 'collect' ? [] : 0;
     }
-    const fnSpecs = this.#functionSpecs(plan);
+    const fnSpecs = functionSpecs(plan, this.backend);
     const engine = this.#engineForJob();
     await engine.backends.prepare(
-      [{ fn: TASK_FUNCTION_REF, label: 'dataflow task' }, ...[...fnSpecs.values()].map((s) => ({ fn: s.ref, label: s.label }))].filter(
+      [{ fn: TASK_FUNCTION_REF, label: 'dataflow task' }, ...[...fnSpecs.values()].filter((s) => s.exported === undefined).map((s) => ({ fn: s.ref, label: s.label }))].filter(
         (r) => r.fn.kind === 'module',
       ),
     );
@@ -170,7 +172,9 @@ export class ExecutionEnvironment {
 
   /** @internal The plan of an action on a node, for `Dataset.explain()`; `action` titles it, e.g. `collect()`. */
   explain(node: LogicalNode, action = 'count()'): string {
-    return explainPlan(this.#plan(node), action);
+    const plan = this.#plan(node);
+    functionSpecs(plan, this.backend);
+    return explainPlan(plan, action);
   }
 
   /** Stops this environment's own workers (an environment with default settings shares the process-wide engine, which stays). */
@@ -204,19 +208,6 @@ export class ExecutionEnvironment {
 
   #plan(node: LogicalNode): PhysicalPlan {
     return planPhysical(node, { parallelism: this.#parallelism, maxParallelism: this.#maxParallelism }, this.config);
-  }
-
-  /** Turns every user function into a reference a worker can find — or fails now, naming it. */
-  #functionSpecs(plan: PhysicalPlan): Map<UserFn, FnSpec> {
-    const specs = new Map<UserFn, FnSpec>();
-    for (const { fn, where } of userFunctionsOf(plan)) {
-      if (specs.has(fn)) continue;
-      const label = `${where}: ${fn.label}`;
-      const ref: FunctionRef = toFunctionRef(fn.fn, label, this.backend);
-      if (this.backend !== 'async' && fn.with !== undefined) assertSendable(fn.with, { label, path: 'with' });
-      specs.set(fn, { ref, label, ...(fn.with !== undefined ? { with: fn.with } : {}) });
-    }
-    return specs;
   }
 
   #engineForJob(): Engine {

@@ -4,35 +4,15 @@
  * returns the result. This module registers itself as a function workers find by import
  * (`weft.dataflow.task`), so a task message carries only data and function references.
  */
-import { isWeftWorker, registerAt, type TaskContext, type UserFunction } from '../../runtime/index.js';
-import { resolveFunction } from '../../runtime/function-resolver.js';
+import { registerAt, type TaskContext } from '../../runtime/index.js';
 import { isValueBatch, rowsOf, valueBatch, type Batch } from '../batch/index.js';
 import { newSplitStats, readSplit } from '../sources/index.js';
 import { buildChain, type RecordSink } from './operators.js';
 import { createOutput } from './outputs.js';
 import { countJoinMatches, joinPartition } from './join.js';
 import { compileKey } from './keys.js';
-import type { FnSpec, KeySpec, TaskResultData, TaskSpec, TaskStats } from './task-spec.js';
-
-/** Resolves every user function of a task (module import or compiled source; cached per worker). */
-export async function resolveFns(spec: TaskSpec): Promise<Map<FnSpec, UserFunction>> {
-  const specs: FnSpec[] = [];
-  const addKey = (key: KeySpec): void => {
-    if (key.kind === 'fn') specs.push(key.fn);
-  };
-  for (const op of spec.chain) {
-    if ('fn' in op) specs.push(op.fn);
-    if ('key' in op) addKey(op.key);
-  }
-  if (spec.input.kind === 'join') {
-    addKey(spec.input.leftKey);
-    addKey(spec.input.rightKey);
-  }
-  if ('key' in spec.output) addKey(spec.output.key);
-  const typescript = isWeftWorker();
-  const resolved = await Promise.all(specs.map((s) => resolveFunction(s.ref, s.label, { typescript })));
-  return new Map(specs.map((s, i) => [s, resolved[i]!]));
-}
+import { resolveFns } from './resolve-fns.js';
+import type { KeySpec, TaskResultData, TaskSpec, TaskStats } from './task-spec.js';
 
 /** The task body. */
 export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskResultData> {

@@ -4,6 +4,7 @@
  * it into jobs → stages → tasks.
  */
 import type { UserFunction } from '../../runtime/index.js';
+import type { CallSite } from './call-site.js';
 
 /** A user function plus the values it was given explicitly (`{ with: { threshold } }`). */
 export interface UserFn {
@@ -11,6 +12,10 @@ export interface UserFn {
   with?: unknown;
   /** How the function reads in `explain()`, e.g. `map(parseLine)`. */
   label: string;
+  /** The `Dataset` method it was passed to, e.g. `flatMap` (for the fix in errors). */
+  op?: string;
+  /** Where the user called that method (for `file:line:column` in errors and stacks). */
+  site?: CallSite;
 }
 
 /** Selects a key: a field name (object rows), a tuple index, or a function of the record. */
