@@ -63,8 +63,14 @@ const EXPLAIN_TITLES: Readonly<Record<ExplainAction, string>> = {
   writeParquet: 'writeParquet(path)',
 };
 
+/** Options of every action. */
+export interface ActionOptions {
+  /** Aborting it stops the job: queued tasks are dropped, running ones aborted; the action rejects with `CancelledError`. */
+  signal?: AbortSignal;
+}
+
 /** Options of the write actions. */
-export interface WriteOptions {
+export interface WriteOptions extends ActionOptions {
   /** Replace an existing output (atomically). @default true */
   overwrite?: boolean;
   /** CSV: write a header row. @default true */
@@ -190,39 +196,39 @@ export class Dataset<T> {
   // ---- actions ---------------------------------------------------------------------------
 
   /** Number of records. */
-  count(): Promise<number> {
-    return this.env.execute(this.node, { kind: 'count' }) as Promise<number>;
+  count(options: ActionOptions = {}): Promise<number> {
+    return this.env.execute(this.node, { kind: 'count' }, options.signal) as Promise<number>;
   }
 
   /** Every record, in partition order. */
-  collect(): Promise<T[]> {
-    return this.env.execute(this.node, { kind: 'collect' }) as Promise<T[]>;
+  collect(options: ActionOptions = {}): Promise<T[]> {
+    return this.env.execute(this.node, { kind: 'collect' }, options.signal) as Promise<T[]>;
   }
 
-  /** The first `n` records. */
-  first(n = 1): Promise<T[]> {
+  /** The first `n` records, in partition order. */
+  first(n = 1, options: ActionOptions = {}): Promise<T[]> {
     checkCount(n, 'first(n)');
-    return this.env.execute(this.node, { kind: 'collect', limit: n }) as Promise<T[]>;
+    return this.env.execute(this.node, { kind: 'collect', limit: n }, options.signal) as Promise<T[]>;
   }
 
   /** Prints every record, one per line. */
-  async print(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<void> {
-    for (const value of await this.collect()) write(typeof value === 'string' ? value : JSON.stringify(value));
+  async print(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`), options: ActionOptions = {}): Promise<void> {
+    for (const value of await this.collect(options)) write(typeof value === 'string' ? value : JSON.stringify(value));
   }
 
   /** Writes CSV part files into the directory `path`, atomically. Resolves to the row count. */
   writeCsv(path: string, options: WriteOptions = {}): Promise<number> {
-    return this.env.execute(this.node, { kind: 'write', format: 'csv', path, options: { ...options } }) as Promise<number>;
+    return this.#write('csv', path, options);
   }
 
-  /** Writes NDJSON part files into the directory `path`, atomically. */
+  /** Writes NDJSON part files into the directory `path`, atomically. Resolves to the row count. */
   writeJson(path: string, options: WriteOptions = {}): Promise<number> {
-    return this.env.execute(this.node, { kind: 'write', format: 'json', path, options: { ...options } }) as Promise<number>;
+    return this.#write('json', path, options);
   }
 
-  /** Writes Parquet part files into the directory `path`, atomically. */
+  /** Writes Parquet part files into the directory `path`, atomically. Resolves to the row count. */
   writeParquet(path: string, options: WriteOptions = {}): Promise<number> {
-    return this.env.execute(this.node, { kind: 'write', format: 'parquet', path, options: { ...options } }) as Promise<number>;
+    return this.#write('parquet', path, options);
   }
 
   /**
@@ -241,6 +247,11 @@ export class Dataset<T> {
       throw new UsageError(`explain: expected an action, one of ${Object.keys(EXPLAIN_TITLES).map((a) => `'${a}'`).join(', ')}, got ${describeValue(action)}`);
     }
     return this.env.explain(this.node, title);
+  }
+
+  #write(format: 'csv' | 'json' | 'parquet', path: string, options: WriteOptions): Promise<number> {
+    const { signal, ...rest } = options;
+    return this.env.execute(this.node, { kind: 'write', format, path, options: rest }, signal) as Promise<number>;
   }
 
   #derive<R>(node: NewNode): Dataset<R> {

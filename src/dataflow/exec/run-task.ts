@@ -4,6 +4,7 @@
  * returns the result. This module registers itself as a function workers find by import
  * (`weft.dataflow.task`), so a task message carries only data and function references.
  */
+import { CancelledError } from '../../errors.js';
 import { registerAt, type TaskContext } from '../../runtime/index.js';
 import { isValueBatch, rowsOf, valueBatch, type Batch } from '../batch/index.js';
 import { newSplitStats, readSplit } from '../sources/index.js';
@@ -11,11 +12,16 @@ import { buildChain, type RecordSink } from './operators.js';
 import { createOutput } from './outputs.js';
 import { countJoinMatches, joinPartition } from './join.js';
 import { compileKey } from './keys.js';
+import { trackBody } from './inflight.js';
 import { resolveFns } from './resolve-fns.js';
 import type { KeySpec, TaskResultData, TaskSpec, TaskStats } from './task-spec.js';
 
-/** The task body. */
-export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskResultData> {
+/** The task body; tracked while it runs so that an aborted job can wait for it to stop. */
+export function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskResultData> {
+  return trackBody(spec.runKey, runBody(spec, ctx));
+}
+
+async function runBody(spec: TaskSpec, ctx: TaskContext): Promise<TaskResultData> {
   const fns = await resolveFns(spec);
   const stats: TaskStats = { rowsIn: 0, rowsOut: 0, skipped: 0, quarantined: 0, errors: [] };
   const output = createOutput(spec, fns, ctx, stats);
@@ -25,12 +31,17 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskRes
   };
   const chain = buildChain(spec.chain, fns, ctx, sink);
   const input = spec.input;
+  const full = (): boolean => output.full?.() === true;
   if (input.kind === 'splits') {
     for (const split of input.splits) {
+      if (full()) break;
       const splitStats = newSplitStats();
       for await (const batch of readSplit(split, splitStats, ctx.signal)) {
         stats.rowsIn += batch.length;
         await chain.pushBatch(batch);
+        stopIfAborted(ctx);
+        // first(n): the source stops once the task has its records (leaving the loop closes the file).
+        if (full()) break;
       }
       stats.skipped += splitStats.skipped;
       stats.quarantined += splitStats.quarantined;
@@ -43,6 +54,8 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskRes
     for (const batch of input.batches) {
       stats.rowsIn += batch.length;
       await chain.pushBatch(batch);
+      stopIfAborted(ctx);
+      if (full()) break;
     }
   } else {
     // A join feeding only count(): count the matches from the key columns, build no joined rows.
@@ -61,6 +74,14 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskRes
   }
   await chain.close();
   return output.result();
+}
+
+/**
+ * Stops the task between batches once it was aborted (its job failed or was cancelled): the
+ * in-process backend cannot interrupt user code, so the task body checks.
+ */
+function stopIfAborted(ctx: TaskContext): void {
+  if (ctx.signal.aborted) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new CancelledError('the task was aborted', { cause: ctx.signal.reason });
 }
 
 function recordsOf(batch: Batch): unknown[] {

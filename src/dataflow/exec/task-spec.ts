@@ -60,6 +60,8 @@ export interface TaskSpec {
   input: TaskInput;
   chain: readonly OpSpec[];
   output: TaskOutput;
+  /** Unique per job run in the driver's process: in-process task bodies are tracked by it (inflight.ts). */
+  runKey?: string;
 }
 
 /** Counters a task reports (rows in and out, malformed input rows). */

@@ -4,6 +4,7 @@
  * it into jobs → stages → tasks.
  */
 import type { UserFunction } from '../../runtime/index.js';
+import type { IterableSource } from '../sources/iterable-source.js';
 import type { CallSite } from './call-site.js';
 
 /** A user function plus the values it was given explicitly (`{ with: { threshold } }`). */
@@ -36,7 +37,8 @@ export type JoinHow = 'inner' | 'left' | 'right' | 'full';
 export type SourceDef =
   | { kind: 'files'; format: 'text' | 'csv' | 'ndjson' | 'parquet'; paths: readonly string[]; options: Readonly<Record<string, unknown>> }
   | { kind: 'collection'; values: readonly unknown[] }
-  | { kind: 'iterable'; iterable: AsyncIterable<unknown> | Iterable<unknown> };
+  /** Read while the job runs, in chunks, as tasks free up (see iterable-source.ts). */
+  | { kind: 'iterable'; iterable: IterableSource };
 
 /** Settings every node can carry: `setParallelism`, `setMaxParallelism`, `name`, `uid`. */
 export interface NodeSettings {
