@@ -158,7 +158,11 @@ async function runFeed(feed: TaskFeed, runOne: (input: TaskInput, partition: num
 /** A task's result, or its last attempt's error and how many attempts were made. */
 type Attempts = { ok: true; value: TaskResultData } | { ok: false; error: unknown; attempts: number };
 
-/** Submits one task, again after each retryable failure, up to `maxFailures` attempts in total. */
+/**
+ * Submits one task, again after each retryable failure, up to `maxFailures` attempts in total.
+ * The output's typed-array buffers move back from a worker thread instead of being copied
+ * (`transferOutput`); the input's are copied, because a retry needs them again.
+ */
 async function runAttempts(spec: TaskSpec, taskSet: TaskSet, signal: AbortSignal, ctx: JobContext): Promise<Attempts> {
   const label = `job ${ctx.jobId} stage ${spec.stage} partition ${spec.partition}`;
   for (let attempt = 1; ; attempt++) {
@@ -167,7 +171,7 @@ async function runAttempts(spec: TaskSpec, taskSet: TaskSet, signal: AbortSignal
     try {
       const result = await ctx.scheduler.submit(
         taskSet,
-        { fn: TASK_FUNCTION_REF, mode: 'call', input: spec, label, backend: ctx.backend, attempt },
+        { fn: TASK_FUNCTION_REF, mode: 'call', input: spec, label, backend: ctx.backend, attempt, transferOutput: true },
         // Retries happen here, for every retryable failure, so the scheduler makes one attempt.
         { signal, maxFailures: 1, partition: spec.partition, ...track },
       );
