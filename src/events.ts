@@ -1,6 +1,8 @@
 /**
  * The one event stream. Every layer reports what happens through an {@link EventStream}: the DAG
- * executor (runs and nodes), the scheduler (tasks on slots). Progress display, `--json` output,
+ * executor (runs and nodes), the data plane (jobs and their stages), the scheduler (tasks on slots).
+ * A dataflow job's events nest by id: `job.*` (jobId) → `stage.*` (jobId, stageId) → `task.*`
+ * (jobId, stageId, partition, attempt). Progress display, `--json` output,
  * run history and the web UI all read these events and nothing else, so they always agree.
  *
  * Dispatch is synchronous and cheap when nobody listens: hot paths call {@link EventStream.wants}
@@ -56,6 +58,51 @@ export interface NodeEvent {
   cached?: boolean;
 }
 
+export type JobEventType = 'job.started' | 'job.succeeded' | 'job.failed';
+
+/** A dataflow job (one action: `count()`, `writeCsv(out)` …) changed state. */
+export interface JobEvent {
+  type: JobEventType;
+  jobId: number;
+  /** The action, e.g. `count()`, `first(5)`, `writeCsv(out/words)`. */
+  action: string;
+  time: number;
+  /** Stages and tasks of the job's plan. */
+  stages: number;
+  tasks: number;
+  /** Rows the sources read (on `job.succeeded`). */
+  rowsRead?: number;
+  /** Rows of the action's result: counted, collected or written (on `job.succeeded`). */
+  rows?: number;
+  /** Wall time of the job (on `job.succeeded` / `job.failed`). */
+  durationMs?: number;
+  /** Malformed input rows skipped / quarantined by `onError` (on `job.succeeded`). */
+  malformedSkipped?: number;
+  malformedQuarantined?: number;
+  /** The first malformed rows, with `file:line` and why. */
+  malformed?: Array<{ file: string; line: number; message: string }>;
+  error?: SerializedError;
+}
+
+export type StageEventType = 'stage.started' | 'stage.succeeded' | 'stage.failed';
+
+/** One stage of a dataflow job changed state. */
+export interface StageEvent {
+  type: StageEventType;
+  jobId: number;
+  stageId: number;
+  /** The stage's operators, e.g. `readText(data/*.txt) → flatMap(λ)`. */
+  name: string;
+  /** Tasks of the stage (partitions; for a streamed source, the tasks run so far on success). */
+  tasks: number;
+  time: number;
+  /** Rows its tasks read and produced (on `stage.succeeded`). */
+  rowsIn?: number;
+  rowsOut?: number;
+  durationMs?: number;
+  error?: SerializedError;
+}
+
 export type TaskEventType = 'task.started' | 'task.succeeded' | 'task.failed';
 
 /** A leaf task ran on a slot of the scheduler. Emitted only when someone listens. */
@@ -69,12 +116,26 @@ export interface TaskEvent {
   time: number;
   backend: BackendKind;
   slot: number;
+  /** 1 for the first try. */
+  attempt?: number;
+  /** The dataflow partition the task computes, when it is one. */
+  partition?: number;
+  /** Wall time of the attempt (on `task.succeeded` / `task.failed`). */
+  durationMs?: number;
   error?: SerializedError;
 }
 
-export type WeftEvent = RunEvent | NodeEvent | TaskEvent;
+export type WeftEvent = RunEvent | NodeEvent | JobEvent | StageEvent | TaskEvent;
 export type WeftEventType = WeftEvent['type'];
-type EventOf<T extends WeftEventType> = T extends RunEventType ? RunEvent : T extends NodeEventType ? NodeEvent : TaskEvent;
+type EventOf<T extends WeftEventType> = T extends RunEventType
+  ? RunEvent
+  : T extends NodeEventType
+    ? NodeEvent
+    : T extends JobEventType
+      ? JobEvent
+      : T extends StageEventType
+        ? StageEvent
+        : TaskEvent;
 export type EventListener<T extends WeftEventType | '*'> = (event: T extends WeftEventType ? EventOf<T> : WeftEvent) => void;
 
 /** A typed, synchronous event stream. A listener that throws is reported and never breaks the run. */

@@ -13,7 +13,7 @@
  */
 export { WeftError, UsageError, CancelledError, TimeoutError } from './errors.js';
 export { EventStream } from './events.js';
-export type { WeftEvent, RunEvent, NodeEvent, TaskEvent, BackendKind, EventListener } from './events.js';
+export type { WeftEvent, RunEvent, NodeEvent, JobEvent, StageEvent, TaskEvent, BackendKind, EventListener } from './events.js';
 export * from './config/index.js';
 export {
   createBackend,
@@ -76,6 +76,7 @@ export {
   avg,
   count,
   first,
+  last,
   keyGroupForKey,
   operatorIndexForKeyGroup,
   keyGroupRangeForOperator,
@@ -84,9 +85,12 @@ export {
   javaHashCode,
   ParallelismError,
   JobFailedError,
+  KeyTypeError,
   type EnvironmentOptions,
   type ReadOptions,
+  type ActionOptions,
   type Aggregation,
+  type ExplainAction,
   type FnOptions,
   type Joined,
   type KeyOf,

@@ -1,5 +1,5 @@
 /** Flags shared by commands, turned into `--conf` entries so that one resolver applies them all. */
-import { parseParallelism } from '../config/index.js';
+import { parseParallelism, type CliSetting } from '../config/index.js';
 
 export interface CommonFlags {
   jobs?: string;
@@ -20,6 +20,18 @@ export function configFromFlags(flags: CommonFlags): string[] {
   if (flags.jobs !== undefined) out.push(`weft.execution.executor.parallelism=${parseParallelism(flags.jobs, '-j')}`);
   if (flags.backend !== undefined) out.push(`weft.execution.backend=${flags.backend}`);
   if (flags.parallelism !== undefined) out.push(`weft.parallelism.default=${parseParallelism(flags.parallelism, '-p')}`);
+  return out;
+}
+
+/**
+ * {@link configFromFlags} with the shorthand flags' own names kept as their sources, so that
+ * `weft explain` shows `-p` rather than `--conf` (pass to `setProcessCliConfig` / `resolveConfig`).
+ */
+export function cliSettingsFromFlags(flags: CommonFlags): Array<string | CliSetting> {
+  const out: Array<string | CliSetting> = [...(flags.conf ?? [])];
+  if (flags.jobs !== undefined) out.push({ entry: `weft.execution.executor.parallelism=${parseParallelism(flags.jobs, '-j')}`, flag: '-j' });
+  if (flags.backend !== undefined) out.push({ entry: `weft.execution.backend=${flags.backend}`, flag: '--backend' });
+  if (flags.parallelism !== undefined) out.push({ entry: `weft.parallelism.default=${parseParallelism(flags.parallelism, '-p')}`, flag: '-p' });
   return out;
 }
 

@@ -44,6 +44,18 @@ function describe(event: WeftEvent): string | undefined {
     case 'node.skipped':
     case 'node.cancelled':
       return `step ${event.node} ${event.type.slice(5)}${event.reason ? `: ${event.reason}` : ''}`;
+    case 'job.started':
+      return `job ${event.jobId} ${event.action} started (${event.stages} stages, ${event.tasks} tasks)`;
+    case 'job.succeeded':
+      return `job ${event.jobId} ${event.action} succeeded: ${event.rows ?? 0} rows${ms(event.durationMs)}`;
+    case 'job.failed':
+      return `job ${event.jobId} ${event.action} failed${ms(event.durationMs)}: ${event.error?.message.split('\n')[0] ?? 'unknown error'}`;
+    case 'stage.started':
+      return `job ${event.jobId} stage ${event.stageId} started: ${event.name} (${event.tasks} tasks)`;
+    case 'stage.succeeded':
+      return `job ${event.jobId} stage ${event.stageId} succeeded: ${event.rowsIn ?? 0} rows in, ${event.rowsOut ?? 0} out${ms(event.durationMs)}`;
+    case 'stage.failed':
+      return `job ${event.jobId} stage ${event.stageId} failed${ms(event.durationMs)}`;
     default:
       return undefined;
   }

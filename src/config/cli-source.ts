@@ -6,15 +6,20 @@ import { ConfigError } from './errors.js';
 import { isSettingKey } from './keys.js';
 import { makeLayer } from './layer.js';
 import type { ConfigEntry, ConfigLayer } from './layer.js';
-import type { SettingKey } from './settings.js';
+import type { CliSetting, SettingKey } from './settings.js';
 import { suggestKeys, unknownKeyMessage } from './suggest.js';
 import { checkValue, coerceText } from './values.js';
 
-/** Reads the values of each `--conf` flag, e.g. `['weft.scheduler.mode=FAIR', 'weft.task.maxFailures=2']`. */
-export function cliLayer(flags: readonly string[]): ConfigLayer {
+/**
+ * Reads the values of each `--conf` flag, e.g. `['weft.scheduler.mode=FAIR', 'weft.task.maxFailures=2']`.
+ * An entry given as a {@link CliSetting} records its own flag (`-p`, `-j`, `--backend`) as its source.
+ */
+export function cliLayer(settings: ReadonlyArray<string | CliSetting>): ConfigLayer {
   const entries = new Map<SettingKey, ConfigEntry>();
-  for (const flag of flags) {
-    const where = `--conf ${flag}`;
+  for (const setting of settings) {
+    const flag = typeof setting === 'string' ? setting : setting.entry;
+    const origin = typeof setting === 'string' ? '--conf' : setting.flag;
+    const where = origin === '--conf' ? `--conf ${flag}` : `${origin} (${flag})`;
     const eq = flag.indexOf('=');
     const key = flag.slice(0, Math.max(eq, 0)).trim();
     if (eq < 0 || key === '') {
@@ -22,7 +27,7 @@ export function cliLayer(flags: readonly string[]): ConfigLayer {
     }
     if (!isSettingKey(key)) throw new ConfigError(unknownKeyMessage(where, key, suggestKeys(key)), { key, where });
     const value = checkValue(key, coerceText(key, flag.slice(eq + 1), where), where);
-    entries.set(key, { value, source: { kind: 'cli', where: '--conf' } });
+    entries.set(key, { value, source: { kind: 'cli', where: origin } });
   }
   return makeLayer('cli', 'cli', entries);
 }

@@ -11,6 +11,7 @@
  * ```
  */
 export type {
+  CliSetting,
   ConfigSource,
   ConfigSourceKind,
   PoolSettings,

@@ -11,7 +11,7 @@ import { CONFIG_FILE_NAME, fileLayer } from './file-source.js';
 import { codeLayer, defaultLayer } from './layer.js';
 import type { ConfigLayer } from './layer.js';
 import { ResolvedConfig } from './resolved-config.js';
-import type { ConfigLayerInput, ResolveOptions } from './settings.js';
+import type { CliSetting, ConfigLayerInput, ResolveOptions } from './settings.js';
 
 /** What a layer loader gets: the options with `cwd` and `env` filled in. */
 export interface LayerContext {
@@ -30,14 +30,14 @@ export interface LayerDefinition {
 }
 
 /** Every source, lowest precedence first. */
-let processCliEntries: readonly string[] = [];
+let processCliEntries: ReadonlyArray<string | CliSetting> = [];
 
 /**
  * Sets the command-line entries (`--conf`, `-p`, `-j` …) of this process, so that every
  * `resolveConfig()` made while the `weft` command runs a user module — by a pipeline, an
  * `ExecutionEnvironment` — sees them in its `cli` layer. Only the CLI calls this.
  */
-export function setProcessCliConfig(entries: readonly string[]): void {
+export function setProcessCliConfig(entries: ReadonlyArray<string | CliSetting>): void {
   processCliEntries = [...entries];
 }
 

@@ -72,9 +72,17 @@ export interface ConfigSource {
   kind: ConfigSourceKind;
   /**
    * `'built-in'`, `'/abs/weft.config.yaml:12:3'` (line and column of the key),
-   * `'WEFT_CONF_WEFT_SCHEDULER_MODE'`, `'--conf'` or `'code'`.
+   * `'WEFT_CONF_WEFT_SCHEDULER_MODE'`, `'--conf'` (or the shorthand flag: `'-p'`, `'-j'`, `'--backend'`) or `'code'`.
    */
   where: string;
+}
+
+/** A command-line setting and the flag that gave it, e.g. `{ entry: 'weft.parallelism.default=3', flag: '-p' }`. */
+export interface CliSetting {
+  /** `key=value`, as for `--conf`. */
+  readonly entry: string;
+  /** The flag as the user typed it, e.g. `-p` or `--backend`; shown as the value's source. */
+  readonly flag: string;
 }
 
 /** What {@link resolveConfig} reads. Every field is optional. */
@@ -85,8 +93,12 @@ export interface ResolveOptions {
   configFile?: string;
   /** Environment read for `WEFT_CONFIG` and `WEFT_CONF_*`. @default process.env */
   env?: NodeJS.ProcessEnv;
-  /** The values of each `--conf` flag in order, e.g. `['weft.scheduler.mode=FAIR']`; the last one wins. */
-  cli?: readonly string[];
+  /**
+   * The values of each `--conf` flag in order, e.g. `['weft.scheduler.mode=FAIR']`; the last one wins.
+   * An entry may name the flag that gave it (`{ entry: 'weft.parallelism.default=3', flag: '-p' }`),
+   * which its source then shows instead of `--conf`.
+   */
+  cli?: ReadonlyArray<string | CliSetting>;
   /** Settings from the calling code, by dotted key; the highest precedence. */
   code?: Partial<Settings> | Record<string, unknown>;
   /**

@@ -9,6 +9,7 @@
 import { UsageError, describeValue } from '../errors.js';
 import type { TaskContext } from '../runtime/index.js';
 import type { ExecutionEnvironment } from './environment.js';
+import { CallSite } from './plan/call-site.js';
 import type { AggDef, JoinHow, KeySelector, LogicalNode, NewNode, NodeSettings, UserFn } from './plan/logical.js';
 
 /** What a dataflow function receives besides the record: the task context and its `with` values. */
@@ -34,21 +35,42 @@ export interface Aggregation {
   readonly field?: string | number;
 }
 
-/** Sum of a field. */
+/** Sum of a field (numbers). */
 export const sum = (field: string | number): Aggregation => ({ kind: 'sum', field });
-/** Smallest value of a field. */
+/** Smallest value of a field: numbers, strings, booleans or dates, ordered as `sortBy` orders them. */
 export const min = (field: string | number): Aggregation => ({ kind: 'min', field });
-/** Largest value of a field. */
+/** Largest value of a field: numbers, strings, booleans or dates, ordered as `sortBy` orders them. */
 export const max = (field: string | number): Aggregation => ({ kind: 'max', field });
-/** Mean of a field. */
+/** Mean of a field (numbers). */
 export const avg = (field: string | number): Aggregation => ({ kind: 'avg', field });
 /** Number of records. */
 export const count = (): Aggregation => ({ kind: 'count' });
-/** First value of a field in input order. */
+/** First value of a field in input order (any type). */
 export const first = (field: string | number): Aggregation => ({ kind: 'first', field });
+/** Last value of a field in input order (any type). */
+export const last = (field: string | number): Aggregation => ({ kind: 'last', field });
+
+/** The action {@link Dataset.explain} plans the job of; the plan's title names it. */
+export type ExplainAction = 'count' | 'collect' | 'first' | 'print' | 'writeCsv' | 'writeJson' | 'writeParquet';
+
+const EXPLAIN_TITLES: Readonly<Record<ExplainAction, string>> = {
+  count: 'count()',
+  collect: 'collect()',
+  first: 'first(n)',
+  print: 'print()',
+  writeCsv: 'writeCsv(path)',
+  writeJson: 'writeJson(path)',
+  writeParquet: 'writeParquet(path)',
+};
+
+/** Options of every action. */
+export interface ActionOptions {
+  /** Aborting it stops the job: queued tasks are dropped, running ones aborted; the action rejects with `CancelledError`. */
+  signal?: AbortSignal;
+}
 
 /** Options of the write actions. */
-export interface WriteOptions {
+export interface WriteOptions extends ActionOptions {
   /** Replace an existing output (atomically). @default true */
   overwrite?: boolean;
   /** CSV: write a header row. @default true */
@@ -174,44 +196,62 @@ export class Dataset<T> {
   // ---- actions ---------------------------------------------------------------------------
 
   /** Number of records. */
-  count(): Promise<number> {
-    return this.env.execute(this.node, { kind: 'count' }) as Promise<number>;
+  count(options: ActionOptions = {}): Promise<number> {
+    return this.env.execute(this.node, { kind: 'count' }, options.signal) as Promise<number>;
   }
 
   /** Every record, in partition order. */
-  collect(): Promise<T[]> {
-    return this.env.execute(this.node, { kind: 'collect' }) as Promise<T[]>;
+  collect(options: ActionOptions = {}): Promise<T[]> {
+    return this.env.execute(this.node, { kind: 'collect' }, options.signal) as Promise<T[]>;
   }
 
-  /** The first `n` records. */
-  first(n = 1): Promise<T[]> {
+  /** The first `n` records, in partition order. */
+  first(n = 1, options: ActionOptions = {}): Promise<T[]> {
     checkCount(n, 'first(n)');
-    return this.env.execute(this.node, { kind: 'collect', limit: n }) as Promise<T[]>;
+    return this.env.execute(this.node, { kind: 'collect', limit: n }, options.signal) as Promise<T[]>;
   }
 
   /** Prints every record, one per line. */
-  async print(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<void> {
-    for (const value of await this.collect()) write(typeof value === 'string' ? value : JSON.stringify(value));
+  async print(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`), options: ActionOptions = {}): Promise<void> {
+    for (const value of await this.collect(options)) write(typeof value === 'string' ? value : JSON.stringify(value));
   }
 
   /** Writes CSV part files into the directory `path`, atomically. Resolves to the row count. */
   writeCsv(path: string, options: WriteOptions = {}): Promise<number> {
-    return this.env.execute(this.node, { kind: 'write', format: 'csv', path, options: { ...options } }) as Promise<number>;
+    return this.#write('csv', path, options);
   }
 
-  /** Writes NDJSON part files into the directory `path`, atomically. */
+  /** Writes NDJSON part files into the directory `path`, atomically. Resolves to the row count. */
   writeJson(path: string, options: WriteOptions = {}): Promise<number> {
-    return this.env.execute(this.node, { kind: 'write', format: 'json', path, options: { ...options } }) as Promise<number>;
+    return this.#write('json', path, options);
   }
 
-  /** Writes Parquet part files into the directory `path`, atomically. */
+  /** Writes Parquet part files into the directory `path`, atomically. Resolves to the row count. */
   writeParquet(path: string, options: WriteOptions = {}): Promise<number> {
-    return this.env.execute(this.node, { kind: 'write', format: 'parquet', path, options: { ...options } }) as Promise<number>;
+    return this.#write('parquet', path, options);
   }
 
-  /** The plan of `count()` on this dataset: jobs → stages → tasks, each value and where it came from. */
-  explain(): string {
-    return this.env.explain(this.node);
+  /**
+   * The plan of an action on this dataset (`count()` unless named): jobs → stages → tasks, each
+   * parallelism and where it came from. Fails as the action would before running anything, e.g. on
+   * a lambda that captures a variable.
+   *
+   * @example
+   * ```ts
+   * console.log(ds.explain('collect'));   // job: collect() — 2 stages, 8 tasks …
+   * ```
+   */
+  explain(action: ExplainAction = 'count'): string {
+    const title = EXPLAIN_TITLES[action];
+    if (typeof action !== 'string' || title === undefined) {
+      throw new UsageError(`explain: expected an action, one of ${Object.keys(EXPLAIN_TITLES).map((a) => `'${a}'`).join(', ')}, got ${describeValue(action)}`);
+    }
+    return this.env.explain(this.node, title);
+  }
+
+  #write(format: 'csv' | 'json' | 'parquet', path: string, options: WriteOptions): Promise<number> {
+    const { signal, ...rest } = options;
+    return this.env.execute(this.node, { kind: 'write', format, path, options: rest }, signal) as Promise<number>;
   }
 
   #derive<R>(node: NewNode): Dataset<R> {
@@ -302,6 +342,8 @@ function userFn(fn: unknown, op: string, options?: FnOptions<unknown>): UserFn {
   return {
     fn: fn as UserFn['fn'],
     label: options?.label ?? (fn.name || 'λ'),
+    op,
+    site: CallSite.capture(),
     ...(options?.with !== undefined ? { with: options.with } : {}),
   };
 }

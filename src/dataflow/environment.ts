@@ -8,17 +8,18 @@
  * the process alive; `close()` stops them at once.
  */
 import { resolveConfig, type ResolvedConfig } from '../config/index.js';
-import { UsageError, describeValue } from '../errors.js';
+import { CancelledError, UsageError, describeValue } from '../errors.js';
 import type { BackendKind, EventStream } from '../events.js';
-import { assertSendable, toFunctionRef, type FunctionRef } from '../runtime/index.js';
+import { isLoadingUserModule, isWeftWorker } from '../runtime/index.js';
 import { Engine, defaultEngine } from '../scheduler/engine.js';
 import { Dataset } from './dataset.js';
+import { IterableSource, type IterableInput } from './sources/iterable-source.js';
 import { runJob, type Action, type JobStats } from './exec/job-runner.js';
 import { TASK_FUNCTION_REF } from './exec/run-task.js';
-import type { FnSpec } from './exec/task-spec.js';
 import { explainPlan } from './plan/explain.js';
-import type { LogicalNode, NewNode, SourceDef, UserFn } from './plan/logical.js';
-import { planPhysical, userFunctionsOf, type PhysicalPlan } from './plan/physical.js';
+import { functionSpecs } from './plan/function-specs.js';
+import type { LogicalNode, NewNode, SourceDef } from './plan/logical.js';
+import { planPhysical, type PhysicalPlan } from './plan/physical.js';
 
 let explainSink: ((text: string) => void) | undefined;
 
@@ -34,6 +35,13 @@ function describeAction(action: Action): string {
   return action.kind === 'write' ? `write${action.format === 'json' ? 'Json' : action.format === 'csv' ? 'Csv' : 'Parquet'}(${action.path})` : action.kind === 'collect' && action.limit !== undefined ? `first(${action.limit})` : `${action.kind}()`;
 }
 
+/** Claims the read-once iterable sources of a plan for a job (throws when one was read before). */
+function claimIterables(plan: PhysicalPlan, jobId: number): void {
+  for (const stage of plan.stages) {
+    if (stage.input.kind === 'source' && stage.input.node.source.kind === 'iterable') stage.input.node.source.iterable.claim(jobId);
+  }
+}
+
 /** Options of {@link ExecutionEnvironment.create}. */
 export interface EnvironmentOptions {
   /** Default parallelism of this environment's operators (below `setParallelism`, above `-p` and config). */
@@ -46,7 +54,7 @@ export interface EnvironmentOptions {
   slots?: number;
   /** Settings. @default `resolveConfig()` */
   config?: ResolvedConfig;
-  /** Receives task events of every job. */
+  /** Receives the `job.*`, `stage.*` and `task.*` events of every job. */
   events?: EventStream;
 }
 
@@ -128,37 +136,62 @@ export class ExecutionEnvironment {
     return this.#source({ kind: 'collection', values: [...values] });
   }
 
-  /** An (async) iterable, read when a job runs. */
-  fromIterable<T>(iterable: AsyncIterable<T> | Iterable<T>): Dataset<T> {
-    return this.#source({ kind: 'iterable', iterable });
+  /**
+   * An (async) iterable, read while a job runs: `batchRows` records per task, pulled only when a
+   * task slot is free (bounded memory; `first(n)` stops reading once it has its records). A generator
+   * or stream can be read by one action only; pass a factory `() => iterable` to read a fresh one in
+   * every action.
+   *
+   * @example
+   * ```ts
+   * env.fromIterable(() => readLines(file)).filter(isError).first(10);
+   * ```
+   */
+  fromIterable<T>(iterable: IterableInput<T>, options: { batchRows?: number } = {}): Dataset<T> {
+    if (iterable === null || (typeof iterable !== 'function' && typeof iterable !== 'object')) {
+      throw new UsageError(`fromIterable: expected an iterable, an async iterable or a function that returns one, got ${describeValue(iterable)}`);
+    }
+    return this.#source({ kind: 'iterable', iterable: new IterableSource(iterable as IterableInput<unknown>, options.batchRows) });
   }
 
   // ---- jobs ------------------------------------------------------------------------------
 
-  /** @internal Plans and runs the job of an action. */
-  async execute(node: LogicalNode, action: Action): Promise<unknown> {
+  /** @internal Plans and runs the job of an action; `signal` stops it. */
+  async execute(node: LogicalNode, action: Action, signal?: AbortSignal): Promise<unknown> {
+    // A worker importing a user module to find its functions must not run the module's jobs again.
+    if (isWeftWorker() && isLoadingUserModule()) return action.kind === 'collect' ? [] : 0;
     const plan = this.#plan(node);
     if (explainSink) {
-      this.#functionSpecs(plan);
+      functionSpecs(plan, this.backend);
       explainSink(explainPlan(plan, describeAction(action)));
       return action.kind === 'collect' ? [] : 0;
     }
-    const fnSpecs = this.#functionSpecs(plan);
+    const fnSpecs = functionSpecs(plan, this.backend);
     const engine = this.#engineForJob();
+    // FIFO: the job id is taken at submission, before anything is awaited, so concurrent actions
+    // are ordered as they were called. A run's scope forwards the job's events to the run's stream.
+    const jobId = Engine.currentScope()?.newJobId() ?? engine.scheduler.newJobId();
+    claimIterables(plan, jobId);
+    if (signal?.aborted === true) throw new CancelledError(`job ${jobId} (${describeAction(action)}) was cancelled before it started`, { cause: signal.reason });
     await engine.backends.prepare(
-      [{ fn: TASK_FUNCTION_REF, label: 'dataflow task' }, ...[...fnSpecs.values()].map((s) => ({ fn: s.ref, label: s.label }))].filter(
+      [{ fn: TASK_FUNCTION_REF, label: 'dataflow task' }, ...[...fnSpecs.values()].filter((s) => s.exported === undefined).map((s) => ({ fn: s.ref, label: s.label }))].filter(
         (r) => r.fn.kind === 'module',
       ),
     );
+    const events = engine.events;
     const { value, stats } = await runJob(plan, action, {
       scheduler: engine.scheduler,
-      jobId: engine.scheduler.newJobId(),
+      jobId,
       backend: this.backend,
       fnSpecs,
       maxFailures: this.config.get('weft.task.maxFailures'),
+      signal,
+      events,
+      actionName: describeAction(action),
     });
     this.jobs.push(stats);
-    if (stats.malformedSkipped + stats.malformedQuarantined > 0) {
+    // Malformed-row counts are on the job.succeeded event; the console hears of them only when nobody listens.
+    if (stats.malformedSkipped + stats.malformedQuarantined > 0 && !events.wants('job.succeeded')) {
       const first = stats.malformed[0];
       console.warn(
         `weft: job ${stats.jobId} ${stats.malformedSkipped > 0 ? `skipped ${stats.malformedSkipped}` : `quarantined ${stats.malformedQuarantined}`} malformed row(s)` +
@@ -168,9 +201,11 @@ export class ExecutionEnvironment {
     return value;
   }
 
-  /** @internal The plan of `count()` on a node, for `Dataset.explain()`. */
-  explain(node: LogicalNode): string {
-    return explainPlan(this.#plan(node), 'count()');
+  /** @internal The plan of an action on a node, for `Dataset.explain()`; `action` titles it, e.g. `collect()`. */
+  explain(node: LogicalNode, action = 'count()'): string {
+    const plan = this.#plan(node);
+    functionSpecs(plan, this.backend);
+    return explainPlan(plan, action);
   }
 
   /** Stops this environment's own workers (an environment with default settings shares the process-wide engine, which stays). */
@@ -204,19 +239,6 @@ export class ExecutionEnvironment {
 
   #plan(node: LogicalNode): PhysicalPlan {
     return planPhysical(node, { parallelism: this.#parallelism, maxParallelism: this.#maxParallelism }, this.config);
-  }
-
-  /** Turns every user function into a reference a worker can find — or fails now, naming it. */
-  #functionSpecs(plan: PhysicalPlan): Map<UserFn, FnSpec> {
-    const specs = new Map<UserFn, FnSpec>();
-    for (const { fn, where } of userFunctionsOf(plan)) {
-      if (specs.has(fn)) continue;
-      const label = `${where}: ${fn.label}`;
-      const ref: FunctionRef = toFunctionRef(fn.fn, label, this.backend);
-      if (this.backend !== 'async' && fn.with !== undefined) assertSendable(fn.with, { label, path: 'with' });
-      specs.set(fn, { ref, label, ...(fn.with !== undefined ? { with: fn.with } : {}) });
-    }
-    return specs;
   }
 
   #engineForJob(): Engine {

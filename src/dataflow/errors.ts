@@ -21,4 +21,12 @@ export class JobFailedError extends WeftError {
   }
 }
 
-for (const cls of [ParallelismError, JobFailedError]) registerErrorClass(cls.name, cls);
+/** A key (or a record used as its own key) that has no canonical encoding (see `key-encoding.ts`). */
+export class KeyTypeError extends UsageError {
+  override name = 'KeyTypeError';
+  constructor(message: string) {
+    super(message, { code: 'WEFT_KEY_TYPE' });
+  }
+}
+
+for (const cls of [ParallelismError, JobFailedError, KeyTypeError]) registerErrorClass(cls.name, cls);

@@ -4,7 +4,7 @@
  * as in Spark.
  */
 export { ExecutionEnvironment, setExplainMode, type EnvironmentOptions, type ReadOptions } from './environment.js';
-export { Dataset, KeyedDataset, GroupedDataset, sum, min, max, avg, count, first, type Aggregation, type FnOptions, type Joined, type KeyOf, type OpContext, type WriteOptions } from './dataset.js';
+export { Dataset, KeyedDataset, GroupedDataset, sum, min, max, avg, count, first, last, type ActionOptions, type Aggregation, type ExplainAction, type FnOptions, type Joined, type KeyOf, type OpContext, type WriteOptions } from './dataset.js';
 export {
   keyGroupForKey,
   operatorIndexForKeyGroup,
@@ -14,5 +14,5 @@ export {
   javaHashCode,
   type KeyGroupRange,
 } from './key-groups.js';
-export { ParallelismError, JobFailedError } from './errors.js';
+export { ParallelismError, JobFailedError, KeyTypeError } from './errors.js';
 export type { JobStats } from './exec/job-runner.js';

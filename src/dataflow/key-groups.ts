@@ -9,11 +9,15 @@
  * Key hashes follow Java's `hashCode` so that a key maps to the same group as in Flink:
  * strings hash as `java.lang.String` (`31 * h + charCode` over UTF-16 units), integers in the
  * int32 range as `Integer`, other safe integers as `Long`, other numbers as `Double`, booleans as
- * `Boolean`, bigints as `Long` (64-bit two's complement), `null`/`undefined` as 0, and arrays
- * (tuples) as `java.util.Arrays.hashCode` of their elements (what Flink's tuples do). Any other
- * key (an object) hashes its canonical JSON (keys sorted) as a Java string.
+ * `Boolean`, bigints as `Long` (64-bit two's complement), dates as `java.util.Date` (the `Long` hash
+ * of epoch milliseconds), `null`/`undefined` as 0, and arrays as Flink's `Tuple`s hash their fields:
+ * `h = 0; for each field: h = 31 * h + hashCode(field)` (so `[a, b]` is `31 * hashCode(a) +
+ * hashCode(b)`; this is not `java.util.Arrays.hashCode`, which starts from 1). Plain objects,
+ * `Map`s and `Set`s hash the canonical encoding of `key-encoding.ts` as a Java string; any other
+ * value is rejected there, naming the operator.
  */
 import { UsageError, describeValue } from '../errors.js';
+import { encodeKey } from './key-encoding.js';
 
 /** The smallest and largest max parallelism Flink allows. */
 export const MIN_MAX_PARALLELISM = 1;
@@ -57,8 +61,12 @@ export function javaStringHash(value: string): number {
 const f64 = new Float64Array(1);
 const f64Words = new Int32Array(f64.buffer);
 
-/** Java's hash code of a key, as documented in this module's header. */
-export function javaHashCode(key: unknown): number {
+/**
+ * Java's hash code of a key, as documented in this module's header.
+ *
+ * @param where - names the operator in the error for a key that cannot be hashed.
+ */
+export function javaHashCode(key: unknown, where?: string): number {
   switch (typeof key) {
     case 'string':
       return javaStringHash(key);
@@ -77,15 +85,16 @@ export function javaHashCode(key: unknown): number {
     case 'object': {
       if (key === null) return 0;
       if (Array.isArray(key)) {
-        let h = 1;
-        for (const element of key as unknown[]) h = (Math.imul(31, h) + javaHashCode(element)) | 0;
+        let h = 0;
+        for (const field of key as unknown[]) h = (Math.imul(31, h) + javaHashCode(field, where)) | 0;
         return h;
       }
-      if (key instanceof Date) return longHash(BigInt(key.getTime()));
-      return javaStringHash(canonicalJson(key));
+      if (key instanceof Date) return Number.isNaN(key.getTime()) ? 0 : longHash(BigInt(key.getTime()));
+      return javaStringHash(encodeKey(key, where));
     }
     default:
-      throw new UsageError(`Expected a key that is a string, number, boolean, bigint, array or plain object, got ${describeValue(key)}`);
+      // Functions and symbols: the encoder says what is expected and names the operator.
+      return javaStringHash(encodeKey(key, where));
   }
 }
 
@@ -94,21 +103,14 @@ function longHash(value: bigint): number {
   return Number(BigInt.asIntN(32, bits ^ (bits >> 32n)));
 }
 
-function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
-}
-
 /** Flink's `computeKeyGroupForKeyHash`: `murmurHash(hash) % maxParallelism`. */
 export function keyGroupForHash(hash: number, maxParallelism: number): number {
   return murmurHash(hash) % maxParallelism;
 }
 
 /** Flink's `assignToKeyGroup`: the key group of a key. */
-export function keyGroupForKey(key: unknown, maxParallelism: number): number {
-  return keyGroupForHash(javaHashCode(key), maxParallelism);
+export function keyGroupForKey(key: unknown, maxParallelism: number, where?: string): number {
+  return keyGroupForHash(javaHashCode(key, where), maxParallelism);
 }
 
 /** Flink's `computeOperatorIndexForKeyGroup`: which subtask owns a key group. */
@@ -148,8 +150,8 @@ export function roundUpToPowerOfTwo(x: number): number {
 }
 
 /** The subtask a key goes to. */
-export function operatorIndexForKey(key: unknown, maxParallelism: number, parallelism: number): number {
-  return operatorIndexForKeyGroup(maxParallelism, parallelism, keyGroupForKey(key, maxParallelism));
+export function operatorIndexForKey(key: unknown, maxParallelism: number, parallelism: number, where?: string): number {
+  return operatorIndexForKeyGroup(maxParallelism, parallelism, keyGroupForKey(key, maxParallelism, where));
 }
 
 function checkParallelism(parallelism: number, maxParallelism: number): void {

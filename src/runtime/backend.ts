@@ -33,6 +33,11 @@ export interface TaskRequest {
   label: string;
   /** Move ArrayBuffers found in input and output instead of copying them (thread backend). */
   transfer?: boolean;
+  /**
+   * Move the ArrayBuffers of the output only (thread backend): always safe for the caller, while
+   * moving the input detaches buffers the caller may still need (e.g. to retry the task).
+   */
+  transferOutput?: boolean;
   /** `map` mode only: return one `{ ok, value | error }` per item instead of failing at the first. */
   settle?: boolean;
   /** 1 for the first try; visible as `ctx.attempt`. */

@@ -124,7 +124,8 @@ export class WorkerSlot {
       attempt: request.attempt ?? 1,
       taskId: options.taskId,
       settle: request.settle ?? false,
-      transfer: request.transfer ?? false,
+      // The worker moves the buffers of its output for either flag; only `transfer` moves the input's.
+      transfer: (request.transfer ?? false) || (request.transferOutput ?? false),
     });
     if (request.transfer && worker.canTransfer) collectTransferables(request.input, this.#transfer);
     this.#scheduleFlush();

@@ -75,7 +75,8 @@ export function engineOptionsFrom(config: ResolvedConfig, overrides: EngineOverr
 
 /**
  * The jobs of one run (or one top-level `parallelMap`) on a shared engine: task events of those jobs
- * are forwarded to the run's own event stream, so concurrent runs never see each other's tasks.
+ * (and a dataflow job's `job.*` / `stage.*` events) are forwarded to the run's own event stream, so
+ * concurrent runs never see each other's tasks.
  */
 export class JobScope {
   readonly #engine: Engine;
@@ -87,7 +88,7 @@ export class JobScope {
     const forwards = events !== undefined && events !== engine.events && TASK_TYPES.some((t) => events.wants(t));
     this.#stop = forwards
       ? engine.events.on('*', (event) => {
-          if (event.type.startsWith('task.') && this.#jobIds.has((event as TaskEvent).jobId)) events.emit(event);
+          if (JOB_EVENT.test(event.type) && this.#jobIds.has((event as TaskEvent).jobId)) events.emit(event);
         })
       : undefined;
   }
@@ -108,7 +109,9 @@ export class JobScope {
   }
 }
 
-const TASK_TYPES = ['task.started', 'task.succeeded', 'task.failed'] as const;
+const TASK_TYPES = ['task.started', 'task.succeeded', 'task.failed', 'job.started', 'job.succeeded', 'job.failed', 'stage.started', 'stage.succeeded', 'stage.failed'] as const;
+/** Events that belong to a job id: its tasks, and a dataflow job's own and its stages' events. */
+const JOB_EVENT = /^(?:task|job|stage)\./;
 
 /** Per engine, the scope of each live job id: how in-process nested work finds its run. */
 const jobScopes = new WeakMap<Engine, Map<number, JobScope>>();

@@ -80,6 +80,13 @@ export interface SubmitOptions {
   maxFailures?: number;
   /** Called when the task takes a slot (each attempt), e.g. to report where a step really started. */
   onStart?: (slot: number) => void;
+  /** The dataflow partition the task computes, reported on its `task.*` events. */
+  partition?: number;
+  /**
+   * Called when an attempt no longer occupies its worker (its backend run settled). After an abort
+   * the task's promise rejects at once, but its code may still be stopping: this says when it has.
+   */
+  onAttemptEnd?: () => void;
 }
 
 /** A task's outcome plus where it ran. */

@@ -173,6 +173,8 @@ export class TaskScheduler {
       const maxFailures = options?.maxFailures === undefined ? this.#maxFailures : checkCount('maxFailures', options.maxFailures, Infinity);
       const task = new Task(this, this.#nextTaskId++, taskSet, request, maxFailures, parent, resolve, reject);
       if (options?.onStart) task.onStart = options.onStart;
+      if (options?.partition !== undefined) task.partition = options.partition;
+      if (options?.onAttemptEnd) task.onAttemptEnd = options.onAttemptEnd;
       if (signal !== undefined) task.listen(signal, this.#onSignal);
       if (parent !== undefined) {
         parent.children++;
@@ -242,6 +244,7 @@ export class TaskScheduler {
     const abort = task.signal !== undefined ? (task.controller = new LazyAbortController()) : set.shared;
     const options = new AttemptOptions(slot, task.id, abort);
     const request = task.attempts === 1 ? task.request : { ...task.request, attempt: (task.request.attempt ?? 1) + task.attempts - 1 };
+    if (this.events.wants('task.succeeded') || this.events.wants('task.failed')) task.startedAt = Date.now();
     if (this.events.wants('task.started')) this.#emit('task.started', task);
     task.onStart?.(slot);
     let run: Promise<TaskOutcome>;
@@ -308,6 +311,7 @@ export class TaskScheduler {
     if (task.holdsSlot) this.#releaseSlot(task);
     this.#active.delete(task.id);
     task.controller = undefined;
+    task.onAttemptEnd?.();
   }
 
   /** The task's promise is about to settle: it stops counting anywhere, and its parent may resume. */
@@ -337,6 +341,7 @@ export class TaskScheduler {
 
   #emit(type: TaskEventType, task: Task, error?: unknown): void {
     const set = task.taskSet;
+    const time = Date.now();
     this.events.emit({
       type,
       taskId: task.id,
@@ -344,9 +349,12 @@ export class TaskScheduler {
       stageId: set.stageId,
       pool: set.pool,
       label: task.request.label,
-      time: Date.now(),
+      time,
       backend: task.request.backend ?? this.backend.kind,
       slot: task.slot,
+      attempt: (task.request.attempt ?? 1) + Math.max(0, task.attempts - 1),
+      ...(task.partition === undefined ? {} : { partition: task.partition }),
+      ...(type !== 'task.started' && task.startedAt > 0 ? { durationMs: time - task.startedAt } : {}),
       ...(error === undefined ? {} : { error: serializeError(error) }),
     });
   }

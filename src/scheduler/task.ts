@@ -33,6 +33,12 @@ export class Task implements SchedulerContext {
   #onSignal: ((task: Task) => void) | undefined = undefined;
   /** Called when the task takes a slot (`SubmitOptions.onStart`). */
   onStart: ((slot: number) => void) | undefined = undefined;
+  /** Called when an attempt's backend run settled (`SubmitOptions.onAttemptEnd`). */
+  onAttemptEnd: (() => void) | undefined = undefined;
+  /** The dataflow partition it computes (`SubmitOptions.partition`), for events. */
+  partition: number | undefined = undefined;
+  /** When the current attempt started (epoch ms), for events' durations. */
+  startedAt = 0;
 
   constructor(
     readonly owner: object,

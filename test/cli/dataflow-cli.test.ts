@@ -35,6 +35,20 @@ describe('dataflow job modules on the command line', () => {
     expect(r.stdout).toMatch(/parallelism 5 \(operator\)/);
   });
 
+  it('explain names the real source of the parallelism: --conf, -p or the environment variable', () => {
+    const conf = weft('explain', join(root, 'examples/wordcount.ts'), '--conf', 'weft.parallelism.default=3');
+    expect(conf.code).toBe(0);
+    expect(conf.stdout).toMatch(/flatMap\(λ\)\s+parallelism 3 \(CLI --conf\)/);
+    const p = weft('explain', join(root, 'examples/wordcount.ts'), '-p', '2');
+    expect(p.stdout).toMatch(/flatMap\(λ\)\s+parallelism 2 \(CLI -p\)/);
+    const env = spawnSync(process.execPath, [bin, 'explain', join(root, 'examples/wordcount.ts')], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, WEFT_CONF_WEFT_PARALLELISM_DEFAULT: '3' },
+    });
+    expect(env.stdout).toMatch(/flatMap\(λ\)\s+parallelism 3 \(env WEFT_CONF_WEFT_PARALLELISM_DEFAULT\)/);
+  });
+
   it('weft explain prints every action’s plan without running it', () => {
     const r = weft('explain', join(root, 'examples/wordcount.ts'), '-p', '2');
     expect(r.code).toBe(0);

@@ -37,7 +37,7 @@ describe('task failures', () => {
       .count()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobFailedError);
-    expect((error as Error).message).toMatch(/stage 0 \(fromCollection\(4 items\) → map\(λ\)\), partition 1: value 3 is out of range/);
+    expect((error as Error).message).toMatch(/stage 0 \(fromCollection\(4 items\) → map\(λ\)\), partition 1 after 4 attempts: value 3 is out of range/);
     expect(((error as Error).cause as Error).name).toBe('RangeError');
     expect(((error as Error).cause as Error).stack).toMatch(/out of range/);
   });

@@ -11,7 +11,7 @@
 import type { Command } from 'commander';
 import { setProcessCliConfig } from '../../config/index.js';
 import { setExplainMode } from '../../dataflow/index.js';
-import { collectConf, configFromFlags, type CommonFlags } from '../flags.js';
+import { cliSettingsFromFlags, collectConf, type CommonFlags } from '../flags.js';
 import { loadModule } from '../load-pipeline.js';
 import { ExitCode, type CommandIO } from '../io.js';
 import { describePlan } from './plan.js';
@@ -37,7 +37,7 @@ with its side effects (e.g. writing input files); each dataset action prints its
 an empty result (0 rows, no records) instead of running a job. No worker starts.`,
     )
     .action(async (file: string, flags: CommonFlags) => {
-      setProcessCliConfig(configFromFlags(flags));
+      setProcessCliConfig(cliSettingsFromFlags(flags));
       const loaded = await loadModule(file, 'explain');
       if (loaded.kind === 'pipeline') {
         io.stdout.write(describePlan(loaded.pipeline, undefined));

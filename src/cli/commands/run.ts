@@ -12,7 +12,7 @@ import { loadModule } from '../load-pipeline.js';
 import { saveLastRun } from '../last-run.js';
 import { formatDuration, showProgress } from '../progress.js';
 import { formatTable } from '../table.js';
-import { collectConf, configFromFlags, replacesExecutor, type CommonFlags } from '../flags.js';
+import { cliSettingsFromFlags, collectConf, replacesExecutor, type CommonFlags } from '../flags.js';
 import { describePlan } from './plan.js';
 import { ExitCode, isBadInput, type CommandIO } from '../io.js';
 
@@ -83,7 +83,7 @@ function chooseExecutor(moduleExecutor: PipelineExecutor | undefined, flags: Run
 }
 
 async function runCommand(file: string, flags: RunFlags, io: CommandIO): Promise<number> {
-  const cli = configFromFlags(flags);
+  const cli = cliSettingsFromFlags(flags);
   // Everything the module resolves (an ExecutionEnvironment, a pipeline) sees the command line too.
   setProcessCliConfig(cli);
   const config = resolveConfig({ cwd: process.cwd(), cli });

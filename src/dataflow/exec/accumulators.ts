@@ -2,18 +2,21 @@
  * The accumulators of a keyed aggregation, one column per aggregation with a value per key slot.
  * Sums, counts, averages and numeric min/max live in `Float64Array`s, so folding a record adds
  * into an array instead of boxing a new number into a per-key object; `first`/`last` (any value)
- * and min/max over non-numbers (bigints) keep plain arrays. Each column folds, merges and
- * finishes exactly as the generic rules below say, so every layout gives the same results.
+ * and min/max over non-numbers (strings, booleans, dates, bigints) keep plain arrays. Each column
+ * folds, merges and finishes exactly as the generic rules below say, so every layout gives the
+ * same results. min/max compare with `compareKeys`, the total order `sortBy` uses (numbers before
+ * strings, `NaN` after every other number, dates by time).
  *
  * | kind        | fold `v` (null and undefined are skipped, except by `last`) | merge `b` into `a`   |
  * |-------------|--------------------------------------------------------------|----------------------|
  * | sum, count  | `a + v` (count folds 1)                                      | `a + b`              |
  * | avg         | `[s + v, n + 1]`                                             | `[s1 + s2, n1 + n2]` |
- * | min / max   | `v` when nothing yet or `v < a` / `v > a`                    | the same with `b`    |
+ * | min / max   | `v` when nothing yet or `v` before / after `a` (`compareKeys`) | the same with `b`  |
  * | first       | `v` when nothing yet                                         | `a`, else `b`        |
  * | last        | `v`                                                          | `b`, else `a`        |
  */
 import type { AggDef } from '../plan/logical.js';
+import { compareKeys } from './keys.js';
 
 /** One aggregation's state for every key slot of an aggregator. */
 export interface AccumulatorColumn {
@@ -125,7 +128,7 @@ class AvgColumn implements AccumulatorColumn {
   }
 }
 
-/** Minimum or maximum: numbers in a typed array until a non-number (a bigint) arrives. */
+/** Minimum or maximum: numbers in a typed array until a non-number (string, boolean, date, bigint) or `NaN` arrives. */
 class ExtremeColumn implements AccumulatorColumn {
   readonly #max: boolean;
   #values = new Float64Array(INITIAL_CAPACITY);
@@ -154,7 +157,7 @@ class ExtremeColumn implements AccumulatorColumn {
 
   merge(slot: number, value: unknown): void {
     if (value === undefined) return;
-    if (this.#boxed === undefined && typeof value === 'number') {
+    if (this.#boxed === undefined && typeof value === 'number' && value === value) {
       const current = this.#values[slot]!;
       if (this.#seen[slot] === 0 || (this.#max ? value > current : value < current)) {
         this.#values[slot] = value;
@@ -164,7 +167,7 @@ class ExtremeColumn implements AccumulatorColumn {
     }
     const boxed = (this.#boxed ??= this.#box());
     const a = boxed[slot];
-    if (a === undefined || (this.#max ? (value as number) > (a as number) : (value as number) < (a as number))) boxed[slot] = value;
+    if (a === undefined || (this.#max ? compareKeys(value, a) > 0 : compareKeys(value, a) < 0)) boxed[slot] = value;
   }
 
   entry(slot: number): unknown {

@@ -11,7 +11,7 @@
  * that loop: a key maps to a slot once, and numeric accumulators live in typed arrays indexed by
  * slot (see accumulators.ts) instead of one boxed object per key.
  */
-import { UsageError } from '../../errors.js';
+import { UsageError, describeValue } from '../../errors.js';
 import type { AggDef } from '../plan/logical.js';
 import { accumulatorColumn, type AccumulatorColumn } from './accumulators.js';
 import { groupKey, type KeyFn } from './keys.js';
@@ -33,6 +33,8 @@ export class Aggregator {
   readonly #columns: AccumulatorColumn[];
   /** Per aggregation: the field it reads, or {@link COUNT} (count folds 1 per record). */
   readonly #fields: Array<string | number | undefined | typeof COUNT>;
+  /** Per aggregation: whether its values must be numbers (`sum`, `avg`). */
+  readonly #numeric: boolean[];
 
   /**
    * @param keepFirst - whether entries carry each key's first record (only Flink-style
@@ -44,6 +46,7 @@ export class Aggregator {
     this.#keepFirst = keepFirst;
     this.#columns = aggs.map((agg) => accumulatorColumn(agg.kind));
     this.#fields = aggs.map((agg) => (agg.kind === 'count' ? COUNT : agg.field));
+    this.#numeric = aggs.map((agg) => agg.kind === 'sum' || agg.kind === 'avg');
   }
 
   /** Partial phase: one input record. */
@@ -52,7 +55,7 @@ export class Aggregator {
     const columns = this.#columns;
     for (let a = 0; a < columns.length; a++) {
       const field = this.#fields[a];
-      columns[a]!.fold(slot, field === COUNT ? 1 : fieldOf(record, field, this.#name));
+      columns[a]!.fold(slot, field === COUNT ? 1 : fieldOf(record, field, this.#name, this.#numeric[a]!, this.#aggs[a]!.kind));
     }
   }
 
@@ -105,7 +108,7 @@ export class Aggregator {
 
   /** The slot of a key, a new one (the next in order) for a key not seen before. */
   #slotOf(key: unknown, first: unknown): number {
-    const gk = groupKey(key);
+    const gk = groupKey(key, this.#name);
     let slot = this.#slots.get(gk);
     if (slot !== undefined) return slot;
     slot = this.#keys.length;
@@ -118,13 +121,17 @@ export class Aggregator {
   }
 }
 
-function fieldOf(record: unknown, field: string | number | undefined, name: string): unknown {
+/** The field an aggregation reads; only `sum` and `avg` (`numeric`) insist on numbers. */
+function fieldOf(record: unknown, field: string | number | undefined, name: string, numeric: boolean, kind: string): unknown {
   if (record === null || typeof record !== 'object') {
     throw new UsageError(`${name}: expected records with field ${JSON.stringify(field)} (objects or tuples), got ${record === null ? 'null' : typeof record} ${JSON.stringify(record)}`);
   }
   const value = (record as Record<string | number, unknown>)[field!];
-  if (value !== null && value !== undefined && typeof value !== 'number' && typeof value !== 'bigint') {
-    throw new UsageError(`${name}: expected field ${JSON.stringify(field)} to be a number, got ${typeof value} ${JSON.stringify(value)}`);
+  if (numeric && value !== null && value !== undefined && typeof value !== 'number' && typeof value !== 'bigint') {
+    throw new UsageError(
+      `${name}: expected field ${JSON.stringify(field)} to be a number for ${kind}(), got ${describeValue(value)}. ` +
+        'Only sum and avg need numbers; use min, max, first or last for other values, or convert the field with map() first.',
+    );
   }
   return value;
 }

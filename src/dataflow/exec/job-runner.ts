@@ -1,22 +1,24 @@
 /**
  * Runs one job (an action) on the scheduler: its stages in dependency order, each stage a task set
  * of one task per partition (job id and stage id give Spark's FIFO order; the pool and job group
- * come from the caller's async context), with blocking exchanges between stages. A task whose
- * worker crashed is retried on a fresh worker (`weft.task.maxFailures`); a job that still fails
- * names the stage, the partition and the user function's own error.
+ * come from the caller's async context), with blocking exchanges between stages. Tasks are run and
+ * retried by the stage runner (stage-runner.ts).
  */
-import type { BackendKind } from '../../events.js';
-import type { TaskScheduler } from '../../scheduler/index.js';
 import { isValueBatch, rowsOf, type Batch } from '../batch/index.js';
-import { JobFailedError } from '../errors.js';
-import { describeNode, type UserFn } from '../plan/logical.js';
-import type { PhysicalPlan, PlannedOp, Stage } from '../plan/physical.js';
+import { describeNode, type KeySelector } from '../plan/logical.js';
+import type { PhysicalPlan, Stage } from '../plan/physical.js';
 import { planSplits, type FileSplit } from '../sources/index.js';
 import { abortWrite, beginWrite, commitWrite, type WriteJob } from '../sinks/index.js';
 import { compareKeys } from './keys.js';
-import { TASK_FUNCTION_REF } from './run-task.js';
-import type { FnSpec, KeySpec, OpSpec, TaskInput, TaskOutput, TaskResultData, TaskSpec, TaskStats } from './task-spec.js';
-import type { KeySelector } from '../plan/logical.js';
+import { randomUUID } from 'node:crypto';
+import { CancelledError } from '../../errors.js';
+import { Inflight } from './inflight.js';
+import { JobReporter, type JobOutcome } from './job-events.js';
+import type { TaskFeed } from '../sources/iterable-source.js';
+import { runStage, toKeySpec, type JobContext, type StageCounters } from './stage-runner.js';
+import type { KeySpec, TaskInput, TaskOutput, TaskResultData, TaskStats } from './task-spec.js';
+
+export type { JobContext };
 
 /** What an action asks of the last stage. */
 export type Action =
@@ -35,15 +37,6 @@ export interface JobStats {
   malformed: TaskStats['errors'];
 }
 
-export interface JobContext {
-  scheduler: TaskScheduler;
-  jobId: number;
-  backend: BackendKind;
-  fnSpecs: ReadonlyMap<UserFn, FnSpec>;
-  maxFailures: number;
-  signal?: AbortSignal | undefined;
-}
-
 /**
  * Runs the plan; resolves to the action's value and the job's counters. A stage starts as soon as
  * the stages it reads have finished, so independent stages (the two sides of a join, the inputs
@@ -51,12 +44,29 @@ export interface JobContext {
  * aborts the others. Counters are merged in stage order, whatever order stages finish in.
  */
 export async function runJob(plan: PhysicalPlan, action: Action, ctx: JobContext): Promise<{ value: unknown; stats: JobStats }> {
+  const reporter = new JobReporter(ctx.events, ctx.jobId, ctx.actionName, plan);
+  reporter.jobStarted();
+  try {
+    const done = await runStages(plan, action, ctx, reporter);
+    reporter.jobSucceeded(done.outcome);
+    return done;
+  } catch (error) {
+    // A job stopped by its caller's signal is cancelled, whatever its tasks made of the abort.
+    const final = ctx.signal?.aborted === true ? new CancelledError(`job ${ctx.jobId} (${ctx.actionName}) was cancelled`, { cause: ctx.signal.reason }) : error;
+    reporter.jobFailed(final);
+    throw final;
+  }
+}
+
+async function runStages(plan: PhysicalPlan, action: Action, ctx: JobContext, reporter: JobReporter): Promise<{ value: unknown; stats: JobStats; outcome: JobOutcome }> {
   const results = new Map<Stage, TaskResultData[]>();
-  const perStage = new Map(plan.stages.map((stage) => [stage, newStats(ctx.jobId, plan.stages.length)]));
+  const perStage = new Map(plan.stages.map((stage) => [stage, newCounters()]));
   const controller = new AbortController();
   const onAbort = (): void => controller.abort(ctx.signal?.reason);
   ctx.signal?.addEventListener('abort', onAbort, { once: true });
-  const jobCtx: JobContext = { ...ctx, signal: controller.signal };
+  if (ctx.signal?.aborted === true) onAbort();
+  const inflight = new Inflight(randomUUID());
+  const jobCtx: JobContext = { ...ctx, signal: controller.signal, inflight };
   let write: WriteJob | undefined;
   try {
     if (action.kind === 'write') write = await beginWrite(action.path, String(ctx.jobId), action.options);
@@ -67,15 +77,23 @@ export async function runJob(plan: PhysicalPlan, action: Action, ctx: JobContext
       const run = async (): Promise<void> => {
         await Promise.all(upstream.map((u) => done.get(u)!));
         const stats = perStage.get(stage)!;
-        const inputs = await stageInputs(stage, results);
+        reporter.stageStarted(stage);
+        let inputs = await stageInputs(stage, results);
         for (const u of upstream) results.delete(u);
         let output = taskOutput(stage, stage === plan.final ? action : undefined, jobCtx, write);
-        if (stage.output.kind === 'range') output = { ...output, bounds: await rangeBounds(stage, inputs, jobCtx, stats) } as TaskOutput;
-        results.set(stage, await runStage(stage, inputs, output, jobCtx, stats));
+        if (stage.output.kind === 'range') {
+          // Sampling reads the input twice: a streamed source is read into chunks first (a sort needs it all anyway).
+          if (!Array.isArray(inputs)) inputs = await drain(inputs);
+          output = { ...output, bounds: await rangeBounds(stage, inputs, jobCtx, stats) } as TaskOutput;
+        }
+        const limit = stage === plan.final && action.kind === 'collect' ? action.limit : undefined;
+        results.set(stage, await runStage(stage, inputs, output, jobCtx, stats, limit === undefined ? undefined : hasFirstRows(limit)));
+        reporter.stageSucceeded(stage, stats);
       };
       done.set(
         stage,
         run().catch((error: unknown) => {
+          reporter.stageFailed(stage, error);
           if (firstError === undefined) {
             firstError = error as Error;
             controller.abort(error);
@@ -87,10 +105,15 @@ export async function runJob(plan: PhysicalPlan, action: Action, ctx: JobContext
     await Promise.allSettled(done.values());
     if (firstError !== undefined) throw firstError;
     const stats = newStats(ctx.jobId, plan.stages.length);
-    for (const stage of plan.stages) mergeStats(stats, perStage.get(stage)!);
-    const value = await finish(results.get(plan.final)!, action, write);
-    return { value, stats };
+    for (const stage of plan.stages) mergeCounters(stats, perStage.get(stage)!);
+    const { value, rows } = await finish(results.get(plan.final)!, action, write);
+    const rowsRead = plan.stages.filter((s) => s.input.kind === 'source').reduce((n, s) => n + perStage.get(s)!.rowsRead, 0);
+    const outcome: JobOutcome = { rowsRead, rows, malformedSkipped: stats.malformedSkipped, malformedQuarantined: stats.malformedQuarantined, malformed: stats.malformed };
+    return { value, stats, outcome };
   } catch (error) {
+    // Every task of the job must have stopped before its staging folder goes (or the caller hears of it).
+    controller.abort(error);
+    await inflight.stopped();
     if (write) await abortWrite(write).catch(() => undefined);
     throw error;
   } finally {
@@ -102,7 +125,12 @@ function newStats(jobId: number, stages: number): JobStats {
   return { jobId, stages, tasks: 0, rowsRead: 0, malformedSkipped: 0, malformedQuarantined: 0, malformed: [] };
 }
 
-function mergeStats(into: JobStats, from: JobStats): void {
+/** Zeroed counters of one stage. */
+export function newCounters(): StageCounters {
+  return { tasks: 0, rowsRead: 0, rowsOut: 0, malformedSkipped: 0, malformedQuarantined: 0, malformed: [] };
+}
+
+function mergeCounters(into: JobStats, from: StageCounters): void {
   into.tasks += from.tasks;
   into.rowsRead += from.rowsRead;
   into.malformedSkipped += from.malformedSkipped;
@@ -110,22 +138,26 @@ function mergeStats(into: JobStats, from: JobStats): void {
   for (const e of from.malformed) if (into.malformed.length < 20) into.malformed.push(e);
 }
 
-async function finish(final: TaskResultData[], action: Action, write: WriteJob | undefined): Promise<unknown> {
+/** The action's value from the final stage's results, and its row count. */
+async function finish(final: TaskResultData[], action: Action, write: WriteJob | undefined): Promise<{ value: unknown; rows: number }> {
   switch (action.kind) {
-    case 'count':
-      return final.reduce((n, r) => n + (r.kind === 'count' ? r.count : 0), 0);
+    case 'count': {
+      const rows = final.reduce((n, r) => n + (r.kind === 'count' ? r.count : 0), 0);
+      return { value: rows, rows };
+    }
     case 'collect': {
       const out: unknown[] = [];
       for (const r of final) {
         if (r.kind !== 'batches') continue;
         for (const batch of r.batches) for (const record of recordsOf(batch)) out.push(record);
       }
-      return action.limit === undefined ? out : out.slice(0, action.limit);
+      const value = action.limit === undefined ? out : out.slice(0, action.limit);
+      return { value, rows: value.length };
     }
     case 'write': {
       const rows = final.reduce((n, r) => n + (r.kind === 'written' ? r.rows : 0), 0);
       await commitWrite(write!, rows);
-      return rows;
+      return { value: rows, rows };
     }
   }
 }
@@ -137,7 +169,7 @@ function upstreamOf(stage: Stage): readonly Stage[] {
 }
 
 /** The input of each of the stage's tasks. */
-async function stageInputs(stage: Stage, results: ReadonlyMap<Stage, TaskResultData[]>): Promise<TaskInput[]> {
+async function stageInputs(stage: Stage, results: ReadonlyMap<Stage, TaskResultData[]>): Promise<TaskInput[] | TaskFeed> {
   const p = stage.parallelism;
   const input = stage.input;
   if (input.kind === 'source') {
@@ -148,9 +180,9 @@ async function stageInputs(stage: Stage, results: ReadonlyMap<Stage, TaskResultD
       splits.forEach((split, i) => perTask[i % p]!.push(split));
       return perTask.map((s) => ({ kind: 'splits', splits: s }));
     }
-    const values: unknown[] = [];
-    if (source.kind === 'collection') values.push(...source.values);
-    else for await (const v of source.iterable) values.push(v);
+    // An iterable streams: its tasks pull chunks as slots free up (iterable-source.ts).
+    if (source.kind === 'iterable') return source.iterable.feed(p);
+    const values = source.values;
     const size = Math.ceil(values.length / p);
     return Array.from({ length: p }, (_, i) => ({ kind: 'values', values: values.slice(i * size, (i + 1) * size) }));
   }
@@ -175,33 +207,11 @@ function keySpecPlaceholder(key: KeySelector): KeySpec {
   return key as unknown as KeySpec;
 }
 
-function toKeySpec(key: KeySelector, fnSpecs: ReadonlyMap<UserFn, FnSpec>): KeySpec {
-  return key.kind === 'fn' ? { kind: 'fn', fn: fnSpecs.get(key.fn)! } : key;
-}
-
-function toOpSpec(op: PlannedOp, fnSpecs: ReadonlyMap<UserFn, FnSpec>): OpSpec {
-  const name = describeNode(op.node);
-  switch (op.op) {
-    case 'map':
-    case 'flatMap':
-    case 'filter':
-      return { op: op.op, fn: fnSpecs.get(op.fn)!, name };
-    case 'aggregate':
-      return { op: 'aggregate', phase: op.phase, key: toKeySpec(op.key, fnSpecs), aggs: op.aggs, style: op.style, keyName: op.keyName, name };
-    case 'reduce':
-      return { op: 'reduce', phase: op.phase, key: toKeySpec(op.key, fnSpecs), fn: fnSpecs.get(op.fn)!, name };
-    case 'distinct':
-      return { op: 'distinct', phase: op.phase, name };
-    case 'sort':
-      return { op: 'sort', key: toKeySpec(op.key, fnSpecs), descending: op.descending, name };
-  }
-}
-
 function taskOutput(stage: Stage, action: Action | undefined, ctx: JobContext, write: WriteJob | undefined): TaskOutput {
   const out = stage.output;
   switch (out.kind) {
     case 'hash':
-      return { kind: 'hash', key: toKeySpec(out.key, ctx.fnSpecs), parallelism: out.parallelism, maxParallelism: out.maxParallelism };
+      return { kind: 'hash', key: toKeySpec(out.key, ctx.fnSpecs), parallelism: out.parallelism, maxParallelism: out.maxParallelism, ...(out.name !== undefined ? { name: out.name } : {}) };
     case 'range':
       return { kind: 'range', key: toKeySpec(out.key, ctx.fnSpecs), bounds: [], descending: out.descending };
     case 'roundRobin':
@@ -214,7 +224,7 @@ function taskOutput(stage: Stage, action: Action | undefined, ctx: JobContext, w
 }
 
 /** Spark's range partitioner: a sampling pass over the stage, then `parallelism - 1` bounds from the sorted sample. */
-async function rangeBounds(stage: Stage, inputs: TaskInput[], ctx: JobContext, stats: JobStats): Promise<unknown[]> {
+async function rangeBounds(stage: Stage, inputs: TaskInput[], ctx: JobContext, stats: StageCounters): Promise<unknown[]> {
   const out = stage.output as Extract<Stage['output'], { kind: 'range' }>;
   const sampled = await runStage(stage, inputs, { kind: 'sample', key: toKeySpec(out.key, ctx.fnSpecs), size: 64 * out.parallelism }, ctx, stats);
   const keys = sampled.flatMap((r) => (r.kind === 'sample' ? r.keys : []));
@@ -227,61 +237,27 @@ async function rangeBounds(stage: Stage, inputs: TaskInput[], ctx: JobContext, s
   return bounds;
 }
 
-async function runStage(stage: Stage, inputs: TaskInput[], output: TaskOutput, ctx: JobContext, stats: JobStats): Promise<TaskResultData[]> {
-  const chain = stage.ops.map((op) => toOpSpec(op, ctx.fnSpecs));
-  const taskSet = ctx.scheduler.createTaskSet({ name: `job ${ctx.jobId} stage ${stage.id}`, jobId: ctx.jobId, stageId: stage.id });
-  const controller = new AbortController();
-  const onAbort = (): void => controller.abort(ctx.signal?.reason);
-  ctx.signal?.addEventListener('abort', onAbort, { once: true });
-  let firstError: JobFailedError | undefined;
-  try {
-    const tasks = inputs.map(async (input, partition) => {
-      const spec: TaskSpec = {
-        job: ctx.jobId,
-        stage: stage.id,
-        partition,
-        input: input.kind === 'join' ? { ...input, leftKey: toKeySpec(input.leftKey as KeySelector, ctx.fnSpecs), rightKey: toKeySpec(input.rightKey as KeySelector, ctx.fnSpecs) } : input,
-        chain,
-        output,
-      };
-      try {
-        const result = await ctx.scheduler.submit(
-          taskSet,
-          { fn: TASK_FUNCTION_REF, mode: 'call', input: spec, label: `job ${ctx.jobId} stage ${stage.id} partition ${partition}`, backend: ctx.backend },
-          { signal: controller.signal, maxFailures: ctx.maxFailures },
-        );
-        return result.value as TaskResultData;
-      } catch (error) {
-        // The first failure stops the stage's other tasks; their aborts are echoes, not causes.
-        if (firstError === undefined) {
-          firstError = new JobFailedError(
-            `job ${ctx.jobId} failed in stage ${stage.id} (${stage.nodes.map(describeNode).join(' → ')}), partition ${partition}: ${(error as Error).message}`,
-            stage.id,
-            partition,
-            { cause: error },
-          );
-          controller.abort(firstError);
-        }
-        throw firstError;
-      }
-    });
-    const settled = await Promise.allSettled(tasks);
-    if (firstError) throw firstError;
-    const values = settled.map((s) => (s as PromiseFulfilledResult<TaskResultData>).value);
-    for (const r of values) addStats(stats, r.stats);
-    stats.tasks += values.length;
-    return values;
-  } finally {
-    ctx.signal?.removeEventListener('abort', onAbort);
-    taskSet.close();
-  }
+/** Every chunk of a feed, read now. */
+async function drain(feed: TaskFeed): Promise<TaskInput[]> {
+  const inputs: TaskInput[] = [];
+  for (let next = await feed.next(); next !== undefined; next = await feed.next()) inputs.push(next.input);
+  return inputs;
 }
 
-function addStats(stats: JobStats, task: TaskStats): void {
-  stats.rowsRead += task.rowsIn;
-  stats.malformedSkipped += task.skipped;
-  stats.malformedQuarantined += task.quarantined;
-  for (const e of task.errors) if (stats.malformed.length < 20) stats.malformed.push(e);
+/**
+ * `first(n)`: true once the tasks of partitions 0, 1, … k (a prefix, so the result is the same as
+ * reading everything) produced `n` records; the stage then stops its other tasks and its sources.
+ */
+function hasFirstRows(n: number): (results: ReadonlyArray<TaskResultData | undefined>) => boolean {
+  return (results) => {
+    let rows = 0;
+    for (const result of results) {
+      if (result === undefined) return false;
+      rows += result.stats.rowsOut;
+      if (rows >= n) return true;
+    }
+    return false;
+  };
 }
 
 function recordsOf(batch: Batch): unknown[] {

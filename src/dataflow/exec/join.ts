@@ -9,12 +9,12 @@ import { KeyCounts } from './key-counts.js';
 import { groupKey, type KeyFn } from './keys.js';
 
 /** Joins two partitions. Output rows merge both objects (`mergeObjects`) or are `[left, right]` pairs. */
-export function joinPartition(left: readonly unknown[], right: readonly unknown[], leftKey: KeyFn, rightKey: KeyFn, how: JoinHow, mergeObjects: boolean): unknown[] {
+export function joinPartition(left: readonly unknown[], right: readonly unknown[], leftKey: KeyFn, rightKey: KeyFn, how: JoinHow, mergeObjects: boolean, name = 'join'): unknown[] {
   const table = new Map<unknown, unknown[]>();
   for (const r of right) {
     const k = rightKey(r);
     if (k === null || k === undefined) continue;
-    const gk = groupKey(k);
+    const gk = groupKey(k, name);
     const list = table.get(gk);
     if (list) list.push(r);
     else table.set(gk, [r]);
@@ -24,7 +24,7 @@ export function joinPartition(left: readonly unknown[], right: readonly unknown[
   const combine = (l: unknown, r: unknown): unknown => (mergeObjects && isObject(l) && isObject(r) ? { ...r, ...l } : [l, r]);
   for (const l of left) {
     const k = leftKey(l);
-    const list = k === null || k === undefined ? undefined : table.get(groupKey(k));
+    const list = k === null || k === undefined ? undefined : table.get(groupKey(k, name));
     if (list) {
       for (const r of list) out.push(combine(l, r));
       matched?.add(groupKey(k));

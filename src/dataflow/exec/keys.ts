@@ -1,9 +1,13 @@
 /**
  * Keys inside a task: reading a key from a record, turning it into something a `Map` can group by
- * (equal keys by value, whatever their object identity), and ordering keys for `sortBy`.
+ * (equal keys by value, whatever their object identity: see `key-encoding.ts`), and ordering keys
+ * for `sortBy`.
  */
 import type { UserFunction } from '../../runtime/index.js';
+import { encodeKey } from '../key-encoding.js';
 import type { KeySpec } from './task-spec.js';
+
+export { groupKey } from '../key-encoding.js';
 
 /** Reads the key of a record. */
 export type KeyFn = (record: unknown) => unknown;
@@ -19,36 +23,31 @@ export function compileKey(spec: KeySpec, resolved: UserFunction | undefined, ct
   return (record) => (record === null || record === undefined ? undefined : (record as Record<string | number, unknown>)[field]);
 }
 
-/**
- * A value a `Map` groups equal keys under: primitives as they are (with `-0` as `0`), anything
- * else by its canonical JSON (object keys sorted), prefixed so it cannot equal a string key.
- */
-export function groupKey(key: unknown): unknown {
-  if (key === null || key === undefined) return null;
-  switch (typeof key) {
-    case 'string':
-    case 'boolean':
-    case 'bigint':
-      return key;
-    case 'number':
-      return key === 0 ? 0 : key;
-    default:
-      return key instanceof Date ? `\u0000d${key.getTime()}` : `\u0000${canonical(key)}`;
-  }
-}
-
-/** Canonical JSON: object keys sorted, so equal values give equal text. */
-export function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return typeof value === 'bigint' ? `${value}n` : (JSON.stringify(value) ?? 'null');
-  if (value instanceof Date) return `"${value.toISOString()}"`;
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const keys = Object.keys(value).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
-}
-
 const TYPE_ORDER: Record<string, number> = { undefined: 0, boolean: 1, number: 2, bigint: 2, string: 3, object: 4 };
 
-/** Total order over keys: nulls first, then booleans, numbers, strings, dates, arrays (element-wise), objects (canonical text). */
+/** Rank of an object among objects: dates, arrays, plain objects, maps, sets. */
+function objectRank(value: object): number {
+  if (value instanceof Date) return 0;
+  if (Array.isArray(value)) return 1;
+  if (value instanceof Map) return 3;
+  if (value instanceof Set) return 4;
+  return 2;
+}
+
+/** Numbers (and bigints) in order, `NaN` after every other number. */
+function compareNumbers(a: number | bigint, b: number | bigint): number {
+  const aNaN = a !== a;
+  const bNaN = b !== b;
+  if (aNaN || bNaN) return aNaN === bNaN ? 0 : aNaN ? 1 : -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Total order over keys, the one `sortBy`, range partitioning and `min`/`max` use: nulls first,
+ * then booleans, numbers (and bigints; `NaN` last), strings (UTF-16 code units), dates, arrays
+ * (element-wise), plain objects, maps and sets (these three by their canonical encoding, see
+ * `key-encoding.ts`).
+ */
 export function compareKeys(a: unknown, b: unknown): number {
   if (a === b) return 0;
   if (a === null || a === undefined) return b === null || b === undefined ? 0 : -1;
@@ -56,18 +55,22 @@ export function compareKeys(a: unknown, b: unknown): number {
   const ta = TYPE_ORDER[typeof a] ?? 5;
   const tb = TYPE_ORDER[typeof b] ?? 5;
   if (ta !== tb) return ta - tb;
-  if (typeof a === 'number' || typeof a === 'bigint') return a < (b as number) ? -1 : a > (b as number) ? 1 : 0;
+  if (typeof a === 'number' || typeof a === 'bigint') return compareNumbers(a, b as number | bigint);
   if (typeof a === 'string') return a < (b as string) ? -1 : a > (b as string) ? 1 : 0;
   if (typeof a === 'boolean') return Number(a) - Number(b);
-  if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
-  if (Array.isArray(a) && Array.isArray(b)) {
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-      const c = compareKeys(a[i], b[i]);
+  const ra = objectRank(a);
+  const rb = objectRank(b);
+  if (ra !== rb) return ra - rb;
+  if (a instanceof Date) return compareNumbers(a.getTime(), (b as Date).getTime());
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    for (let i = 0; i < Math.min(a.length, other.length); i++) {
+      const c = compareKeys(a[i], other[i]);
       if (c !== 0) return c;
     }
-    return a.length - b.length;
+    return a.length - other.length;
   }
-  const ca = canonical(a);
-  const cb = canonical(b);
+  const ca = encodeKey(a);
+  const cb = encodeKey(b);
   return ca < cb ? -1 : ca > cb ? 1 : 0;
 }

@@ -128,7 +128,7 @@ function createOperator(spec: OpSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ct
       const seen = new Map<unknown, unknown>();
       return {
         add: (record) => {
-          const gk = groupKey(record);
+          const gk = groupKey(record, spec.name);
           if (!seen.has(gk)) seen.set(gk, record);
         },
         flush: () => undefined,
@@ -252,7 +252,7 @@ function aggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, keySpec: 
 function reduceOperator(spec: Extract<OpSpec, { op: 'reduce' }>, key: KeyFn, fn: Call, c: TaskContext, next: Operator): Operator {
   const state = new Map<unknown, [unknown, unknown]>();
   const add = (k: unknown, value: unknown): void => {
-    const gk = groupKey(k);
+    const gk = groupKey(k, spec.name);
     const current = state.get(gk);
     if (current === undefined) state.set(gk, [k, value]);
     else current[1] = fn(current[1], value, c);

@@ -18,6 +18,8 @@ export interface TaskOutputSink {
   push(records: unknown[]): void;
   pushBatch(batch: Batch): void;
   result(): Promise<TaskResultData>;
+  /** True once the output wants no more records (`first(n)` has `n`): the task stops reading. */
+  full?(): boolean;
 }
 
 export function createOutput(spec: TaskSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ctx: TaskContext, stats: TaskStats): TaskOutputSink {
@@ -45,6 +47,7 @@ export function createOutput(spec: TaskSpec, fns: ReadonlyMap<FnSpec, UserFuncti
         push: (records) => add(valueBatch(records)),
         pushBatch: add,
         result: () => Promise.resolve({ kind: 'batches', batches, stats: { ...stats, rowsOut: rows } }),
+        full: () => rows >= limit,
       };
     }
     case 'write': {
@@ -53,7 +56,7 @@ export function createOutput(spec: TaskSpec, fns: ReadonlyMap<FnSpec, UserFuncti
         push: (records) => void (records.length > 0 && batches.push(valueBatch(records))),
         pushBatch: (batch) => void batches.push(batch),
         result: async () => {
-          const written = await writePart(output.stagingDir, spec.partition, output.format, batches, output.options);
+          const written = await writePart(output.stagingDir, spec.partition, output.format, batches, output.options, ctx.signal);
           return { kind: 'written', rows: written.rows, file: written.file, stats: { ...stats, rowsOut: written.rows } };
         },
       };
@@ -135,7 +138,8 @@ function partitioner(spec: TaskSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ctx
     case 'hash': {
       const key = compileKey(output.key, output.key.kind === 'fn' ? fns.get(output.key.fn) : undefined, ctx);
       const { maxParallelism, parallelism } = output;
-      return { count: parallelism, of: (r) => operatorIndexForKey(hashable(key(r)), maxParallelism, parallelism) };
+      const name = output.name;
+      return { count: parallelism, of: (r) => operatorIndexForKey(hashable(key(r)), maxParallelism, parallelism, name) };
     }
     case 'range': {
       const key = compileKey(output.key, output.key.kind === 'fn' ? fns.get(output.key.fn) : undefined, ctx);

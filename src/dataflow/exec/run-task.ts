@@ -4,38 +4,24 @@
  * returns the result. This module registers itself as a function workers find by import
  * (`weft.dataflow.task`), so a task message carries only data and function references.
  */
-import { isWeftWorker, registerAt, type TaskContext, type UserFunction } from '../../runtime/index.js';
-import { resolveFunction } from '../../runtime/function-resolver.js';
+import { CancelledError } from '../../errors.js';
+import { registerAt, type TaskContext } from '../../runtime/index.js';
 import { isValueBatch, rowsOf, valueBatch, type Batch } from '../batch/index.js';
 import { newSplitStats, readSplit } from '../sources/index.js';
 import { buildChain, type RecordSink } from './operators.js';
 import { createOutput } from './outputs.js';
 import { countJoinMatches, joinPartition } from './join.js';
 import { compileKey } from './keys.js';
-import type { FnSpec, KeySpec, TaskResultData, TaskSpec, TaskStats } from './task-spec.js';
+import { trackBody } from './inflight.js';
+import { resolveFns } from './resolve-fns.js';
+import type { KeySpec, TaskResultData, TaskSpec, TaskStats } from './task-spec.js';
 
-/** Resolves every user function of a task (module import or compiled source; cached per worker). */
-export async function resolveFns(spec: TaskSpec): Promise<Map<FnSpec, UserFunction>> {
-  const specs: FnSpec[] = [];
-  const addKey = (key: KeySpec): void => {
-    if (key.kind === 'fn') specs.push(key.fn);
-  };
-  for (const op of spec.chain) {
-    if ('fn' in op) specs.push(op.fn);
-    if ('key' in op) addKey(op.key);
-  }
-  if (spec.input.kind === 'join') {
-    addKey(spec.input.leftKey);
-    addKey(spec.input.rightKey);
-  }
-  if ('key' in spec.output) addKey(spec.output.key);
-  const typescript = isWeftWorker();
-  const resolved = await Promise.all(specs.map((s) => resolveFunction(s.ref, s.label, { typescript })));
-  return new Map(specs.map((s, i) => [s, resolved[i]!]));
+/** The task body; tracked while it runs so that an aborted job can wait for it to stop. */
+export function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskResultData> {
+  return trackBody(spec.runKey, runBody(spec, ctx));
 }
 
-/** The task body. */
-export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskResultData> {
+async function runBody(spec: TaskSpec, ctx: TaskContext): Promise<TaskResultData> {
   const fns = await resolveFns(spec);
   const stats: TaskStats = { rowsIn: 0, rowsOut: 0, skipped: 0, quarantined: 0, errors: [] };
   const output = createOutput(spec, fns, ctx, stats);
@@ -45,12 +31,17 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskRes
   };
   const chain = buildChain(spec.chain, fns, ctx, sink);
   const input = spec.input;
+  const full = (): boolean => output.full?.() === true;
   if (input.kind === 'splits') {
     for (const split of input.splits) {
+      if (full()) break;
       const splitStats = newSplitStats();
       for await (const batch of readSplit(split, splitStats, ctx.signal)) {
         stats.rowsIn += batch.length;
         await chain.pushBatch(batch);
+        stopIfAborted(ctx);
+        // first(n): the source stops once the task has its records (leaving the loop closes the file).
+        if (full()) break;
       }
       stats.skipped += splitStats.skipped;
       stats.quarantined += splitStats.quarantined;
@@ -63,6 +54,8 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskRes
     for (const batch of input.batches) {
       stats.rowsIn += batch.length;
       await chain.pushBatch(batch);
+      stopIfAborted(ctx);
+      if (full()) break;
     }
   } else {
     // A join feeding only count(): count the matches from the key columns, build no joined rows.
@@ -77,10 +70,18 @@ export async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<TaskRes
     const right = input.right.flatMap(recordsOf);
     stats.rowsIn += left.length + right.length;
     const keyOf = (k: KeySpec): ReturnType<typeof compileKey> => compileKey(k, k.kind === 'fn' ? fns.get(k.fn) : undefined, ctx);
-    await chain.push(joinPartition(left, right, keyOf(input.leftKey), keyOf(input.rightKey), input.how, mergesObjects(input.leftKey, input.rightKey)));
+    await chain.push(joinPartition(left, right, keyOf(input.leftKey), keyOf(input.rightKey), input.how, mergesObjects(input.leftKey, input.rightKey), input.name));
   }
   await chain.close();
   return output.result();
+}
+
+/**
+ * Stops the task between batches once it was aborted (its job failed or was cancelled): the
+ * in-process backend cannot interrupt user code, so the task body checks.
+ */
+function stopIfAborted(ctx: TaskContext): void {
+  if (ctx.signal.aborted) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new CancelledError('the task was aborted', { cause: ctx.signal.reason });
 }
 
 function recordsOf(batch: Batch): unknown[] {

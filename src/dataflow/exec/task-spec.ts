@@ -5,6 +5,8 @@
  * {@link FnSpec}s — references a worker resolves by import or by compiling checked source.
  */
 import type { FunctionRef } from '../../runtime/index.js';
+import type { SourcePosition } from '../plan/call-site.js';
+import type { ExportRef } from '../plan/exported-function.js';
 import type { Batch } from '../batch/index.js';
 import type { AggDef, JoinHow } from '../plan/logical.js';
 import type { FileSplit } from '../sources/index.js';
@@ -14,6 +16,10 @@ export interface FnSpec {
   ref: FunctionRef;
   with?: unknown;
   label: string;
+  /** A `source` lambda: where it starts in the user's file, so its stack frames point there. */
+  site?: SourcePosition;
+  /** A plain module function the worker imports by its export name. */
+  exported?: ExportRef;
 }
 
 export type KeySpec = { kind: 'field'; field: string | number } | { kind: 'fn'; fn: FnSpec } | { kind: 'self' };
@@ -37,7 +43,8 @@ export type TaskInput =
 
 /** What a task does with its output. */
 export type TaskOutput =
-  | { kind: 'hash'; key: KeySpec; parallelism: number; maxParallelism: number }
+  /** `name`: the operator the exchange feeds, for errors about its keys. */
+  | { kind: 'hash'; key: KeySpec; parallelism: number; maxParallelism: number; name?: string }
   | { kind: 'range'; key: KeySpec; bounds: readonly unknown[]; descending: boolean }
   | { kind: 'roundRobin'; parallelism: number }
   | { kind: 'collect'; limit?: number }
@@ -53,6 +60,8 @@ export interface TaskSpec {
   input: TaskInput;
   chain: readonly OpSpec[];
   output: TaskOutput;
+  /** Unique per job run in the driver's process: in-process task bodies are tracked by it (inflight.ts). */
+  runKey?: string;
 }
 
 /** Counters a task reports (rows in and out, malformed input rows). */

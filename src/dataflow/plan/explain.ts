@@ -26,7 +26,9 @@ export function explainPlan(plan: PhysicalPlan, action: string): string {
 function describeInput(stage: Stage): string {
   switch (stage.input.kind) {
     case 'source':
-      return 'source splits';
+      return stage.input.node.source.kind === 'iterable'
+        ? `(async) iterable, ${stage.input.node.source.iterable.batchRows} records per task, ${stage.parallelism} at a time as slots free up`
+        : 'source splits';
     case 'exchange':
       return `exchange from stage${stage.input.from.length > 1 ? 's' : ''} ${stage.input.from.map((s) => s.id).join(', ')}`;
     case 'join':

@@ -4,6 +4,8 @@
  * it into jobs → stages → tasks.
  */
 import type { UserFunction } from '../../runtime/index.js';
+import type { IterableSource } from '../sources/iterable-source.js';
+import type { CallSite } from './call-site.js';
 
 /** A user function plus the values it was given explicitly (`{ with: { threshold } }`). */
 export interface UserFn {
@@ -11,6 +13,10 @@ export interface UserFn {
   with?: unknown;
   /** How the function reads in `explain()`, e.g. `map(parseLine)`. */
   label: string;
+  /** The `Dataset` method it was passed to, e.g. `flatMap` (for the fix in errors). */
+  op?: string;
+  /** Where the user called that method (for `file:line:column` in errors and stacks). */
+  site?: CallSite;
 }
 
 /** Selects a key: a field name (object rows), a tuple index, or a function of the record. */
@@ -31,7 +37,8 @@ export type JoinHow = 'inner' | 'left' | 'right' | 'full';
 export type SourceDef =
   | { kind: 'files'; format: 'text' | 'csv' | 'ndjson' | 'parquet'; paths: readonly string[]; options: Readonly<Record<string, unknown>> }
   | { kind: 'collection'; values: readonly unknown[] }
-  | { kind: 'iterable'; iterable: AsyncIterable<unknown> | Iterable<unknown> };
+  /** Read while the job runs, in chunks, as tasks free up (see iterable-source.ts). */
+  | { kind: 'iterable'; iterable: IterableSource };
 
 /** Settings every node can carry: `setParallelism`, `setMaxParallelism`, `name`, `uid`. */
 export interface NodeSettings {

@@ -1,15 +1,21 @@
 /**
  * Parallelism and max parallelism, resolved once per operator with Flink's precedence:
  * operator `setParallelism` > environment > CLI `-p` > config `weft.parallelism.default` >
- * the number of available cores. Each value remembers where it came from, for `explain()`.
+ * the number of available cores. Each value remembers where it came from, for `explain()`: the
+ * setting's real source — `CLI -p`, `CLI --conf`, `env WEFT_CONF_…`, `config file <path>:line:col`.
  */
 import { availableParallelism } from 'node:os';
-import type { ResolvedConfig } from '../../config/index.js';
+import type { ConfigSource, ResolvedConfig } from '../../config/index.js';
 import { defaultMaxParallelism, UPPER_BOUND_MAX_PARALLELISM } from '../key-groups.js';
 import { ParallelismError } from '../errors.js';
 import { describeNode, type LogicalNode } from './logical.js';
 
-export type ParallelismSource = 'operator' | 'environment' | 'CLI -p' | 'config' | 'default: cores';
+/**
+ * Where a parallelism came from: `operator`, `environment`, `default: cores`, or the source of the
+ * `weft.parallelism.default` setting (`CLI -p`, `CLI --conf`, `env WEFT_CONF_…`, `config file
+ * <path>:<line>:<column>`, `project …`, `job …`, `code`).
+ */
+export type ParallelismSource = string;
 export type MaxParallelismSource = 'operator' | 'environment' | 'default';
 
 /** An operator's parallelism and max parallelism, with where each came from. */
@@ -34,8 +40,7 @@ export function resolveParallelism(node: LogicalNode, env: EnvironmentParallelis
   else if (env.parallelism !== undefined) [parallelism, source] = [env.parallelism, 'environment'];
   else {
     const configured = config.get('weft.parallelism.default');
-    const kind = config.source('weft.parallelism.default').kind;
-    if (configured !== null) [parallelism, source] = [configured, kind === 'cli' ? 'CLI -p' : 'config'];
+    if (configured !== null) [parallelism, source] = [configured, describeSettingSource(config.source('weft.parallelism.default'))];
     else [parallelism, source] = [availableParallelism(), 'default: cores'];
   }
   let maxParallelism: number;
@@ -55,4 +60,20 @@ export function resolveParallelism(node: LogicalNode, env: EnvironmentParallelis
     );
   }
   return { parallelism, source, maxParallelism, maxSource };
+}
+
+/** A setting's source in explain's words: `CLI -p`, `CLI --conf`, `env WEFT_CONF_…`, `config file path:line:col`. */
+export function describeSettingSource(source: ConfigSource): string {
+  switch (source.kind) {
+    case 'cli':
+      return `CLI ${source.where}`;
+    case 'env':
+      return `env ${source.where}`;
+    case 'file':
+      return `config file ${source.where}`;
+    case 'code':
+      return 'config code';
+    default:
+      return source.where === source.kind ? source.kind : `${source.kind} ${source.where}`;
+  }
 }

@@ -31,7 +31,8 @@ export type StageInput =
   | { kind: 'join'; left: Stage; right: Stage; leftKey: KeySelector; rightKey: KeySelector; how: JoinHow; node: LogicalNode };
 
 export type StageOutput =
-  | { kind: 'hash'; key: KeySelector; parallelism: number; maxParallelism: number }
+  /** `name`: the operator the exchange feeds (for errors about its keys). */
+  | { kind: 'hash'; key: KeySelector; parallelism: number; maxParallelism: number; name?: string }
   | { kind: 'range'; key: KeySelector; descending: boolean; parallelism: number }
   | { kind: 'roundRobin'; parallelism: number }
   | { kind: 'result' };
@@ -103,21 +104,21 @@ export function planPhysical(root: LogicalNode, env: EnvironmentParallelism, con
         // Rows name the key after its field; a function or tuple-index key is called `key`.
         const keyName = node.key.kind === 'field' && typeof node.key.field === 'string' ? node.key.field : 'key';
         upstream.ops.push({ op: 'aggregate', phase: 'partial', key: node.key, aggs: node.aggs, style, keyName, node });
-        const stage = cut([upstream], node, (r) => ({ kind: 'hash', key: ENTRY_KEY, parallelism: r.parallelism, maxParallelism: r.maxParallelism }));
+        const stage = cut([upstream], node, (r) => ({ kind: 'hash', key: ENTRY_KEY, parallelism: r.parallelism, maxParallelism: r.maxParallelism, name: describeNode(node) }));
         stage.ops.push({ op: 'aggregate', phase: 'final', key: ENTRY_KEY, aggs: node.aggs, style, keyName, node });
         return stage;
       }
       case 'reduce': {
         const upstream = build(node.input);
         upstream.ops.push({ op: 'reduce', phase: 'partial', key: node.key, fn: node.fn, node });
-        const stage = cut([upstream], node, (r) => ({ kind: 'hash', key: ENTRY_KEY, parallelism: r.parallelism, maxParallelism: r.maxParallelism }));
+        const stage = cut([upstream], node, (r) => ({ kind: 'hash', key: ENTRY_KEY, parallelism: r.parallelism, maxParallelism: r.maxParallelism, name: describeNode(node) }));
         stage.ops.push({ op: 'reduce', phase: 'final', key: ENTRY_KEY, fn: node.fn, node });
         return stage;
       }
       case 'distinct': {
         const upstream = build(node.input);
         upstream.ops.push({ op: 'distinct', phase: 'partial', node });
-        const stage = cut([upstream], node, (r) => ({ kind: 'hash', key: SELF_KEY, parallelism: r.parallelism, maxParallelism: r.maxParallelism }));
+        const stage = cut([upstream], node, (r) => ({ kind: 'hash', key: SELF_KEY, parallelism: r.parallelism, maxParallelism: r.maxParallelism, name: describeNode(node) }));
         stage.ops.push({ op: 'distinct', phase: 'final', node });
         return stage;
       }
@@ -125,8 +126,8 @@ export function planPhysical(root: LogicalNode, env: EnvironmentParallelism, con
         const left = build(node.left);
         const right = build(node.right);
         const r = res(node);
-        left.output = { kind: 'hash', key: node.leftKey, parallelism: r.parallelism, maxParallelism: r.maxParallelism };
-        right.output = { kind: 'hash', key: node.rightKey, parallelism: r.parallelism, maxParallelism: r.maxParallelism };
+        left.output = { kind: 'hash', key: node.leftKey, parallelism: r.parallelism, maxParallelism: r.maxParallelism, name: describeNode(node) };
+        right.output = { kind: 'hash', key: node.rightKey, parallelism: r.parallelism, maxParallelism: r.maxParallelism, name: describeNode(node) };
         seal(left);
         seal(right);
         return newStage(node, { kind: 'join', left, right, leftKey: node.leftKey, rightKey: node.rightKey, how: node.how, node });

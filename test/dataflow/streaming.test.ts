@@ -1,0 +1,87 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EventStream, UsageError, type StageEvent } from '../../src/index.js';
+import { ExecutionEnvironment } from '../../src/dataflow/index.js';
+
+const envs: ExecutionEnvironment[] = [];
+afterAll(async () => Promise.all(envs.map((e) => e.close())));
+function make(backend: 'async' | 'thread', parallelism = 2): { env: ExecutionEnvironment; stages: StageEvent[] } {
+  const events = new EventStream();
+  const stages: StageEvent[] = [];
+  events.on('stage.succeeded', (e) => stages.push(e));
+  const env = ExecutionEnvironment.create({ parallelism, backend, slots: 2, events });
+  envs.push(env);
+  return { env, stages };
+}
+
+function* naturals(pulled: { n: number; closed?: boolean }): Generator<number> {
+  try {
+    for (let i = 0; ; i++) {
+      pulled.n = i + 1;
+      yield i;
+    }
+  } finally {
+    pulled.closed = true;
+  }
+}
+
+describe.each(['async', 'thread'] as const)('fromIterable streams (%s)', (backend) => {
+  it('reads an unbounded generator for first(n), then stops and closes it', async () => {
+    const { env } = make(backend);
+    const pulled: { n: number; closed?: boolean } = { n: 0 };
+    const out = await env.fromIterable(naturals(pulled), { batchRows: 100 }).map((x: number) => x * 2).first(5);
+    expect(out).toEqual([0, 2, 4, 6, 8]);
+    expect(pulled.closed).toBe(true);
+    // Read in whole chunks of 100, only as tasks asked for them.
+    expect(pulled.n % 100).toBe(0);
+  });
+
+  it('keeps the iterable’s order and reads an async iterable too', async () => {
+    const { env } = make(backend, 3);
+    async function* letters(): AsyncGenerator<string> {
+      for (let i = 0; i < 1000; i++) yield await Promise.resolve(`r${i}`);
+    }
+    const rows = await env.fromIterable(letters(), { batchRows: 64 }).collect();
+    expect(rows).toEqual(Array.from({ length: 1000 }, (_, i) => `r${i}`));
+  });
+
+  it('refuses a second action on a read-once iterable, saying why and how to fix it', async () => {
+    const { env } = make(backend);
+    const ds = env.fromIterable(naturals({ n: 0 })).map((x: number) => x + 1);
+    expect(await ds.first(3)).toEqual([1, 2, 3]);
+    const error = (await ds.count().catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toMatch(/already read by job \d+.*can be read only once.*env\.fromIterable\(\(\) => makeRecords\(\)\)/);
+  });
+
+  it('reads a fresh iterable per action from a factory, and arrays again and again', async () => {
+    const { env } = make(backend);
+    function* five(): Generator<number> {
+      yield* [1, 2, 3, 4, 5];
+    }
+    const fromFactory = env.fromIterable(five);
+    expect(await fromFactory.count()).toBe(5);
+    expect(await fromFactory.collect()).toEqual([1, 2, 3, 4, 5]);
+    const fromArray = env.fromIterable([3, 1, 2]);
+    expect(await fromArray.count()).toBe(3);
+    expect(await fromArray.sortBy((x: number) => x).collect()).toEqual([1, 2, 3]);
+  });
+});
+
+describe('first(n) stops reading', () => {
+  it('a task stops reading its file once it has n records, and later partitions do not run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-df-first-'));
+    for (let f = 0; f < 4; f++) {
+      writeFileSync(join(dir, `part-${f}.txt`), `${Array.from({ length: 50_000 }, (_, i) => `file ${f} line ${i}`).join('\n')}\n`);
+    }
+    const { env, stages } = make('async', 4);
+    const firstRows = await env.readText(join(dir, '*.txt'), { batchRows: 1000 }).first(3);
+    expect(firstRows).toEqual(['file 0 line 0', 'file 0 line 1', 'file 0 line 2']);
+    const total = await env.readText(join(dir, '*.txt')).count();
+    expect(total).toBe(200_000);
+    // The first job read far less than the 200 000 lines.
+    expect(stages[0]!.rowsIn).toBeLessThan(20_000);
+  });
+});
