@@ -66,6 +66,9 @@ for (const backend of await storeBackends('concurrency')) {
       // Both processes have their store open before either writes, so their writes overlap.
       expect(await Promise.all(readers.map((next) => next()))).toEqual(['ready', 'ready']);
       for (const child of children) child.stdin?.write('go\n');
+      // Both batches have begun before either writes its instances: the batches overlap for sure.
+      expect(await Promise.all(readers.map((next) => next()))).toEqual(['begun', 'begun']);
+      for (const child of children) child.stdin?.write('go\n');
       const lines = await Promise.all(readers.map((next) => next()));
       expect((await Promise.all(children.map(exited))).map((e) => e.code)).toEqual([0, 0]);
       const store = await backend.open();
