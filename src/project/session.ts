@@ -49,6 +49,8 @@ export class ProjectSession {
   readonly #options: SessionOptions;
   readonly #profiles: readonly string[];
   readonly #defines: readonly VariableDef[];
+  /** Each job's settings (and the project's, under `undefined`), resolved once per session. */
+  readonly #configs = new Map<Job | undefined, ResolvedConfig>();
   #env: ExecutionEnvironment | undefined;
 
   private constructor(project: Project, options: SessionOptions) {
@@ -71,8 +73,17 @@ export class ProjectSession {
     return new ProjectSession(await loadProject(options.path), options);
   }
 
-  /** The settings of the project, or of one job (its `config` above the project's). */
+  /**
+   * The settings of the project, or of one job (its `config` above the project's). Resolved once per
+   * session and job, so every instance of a range runs with the same settings, read from files once.
+   */
   config(job?: Job): ResolvedConfig {
+    let config = this.#configs.get(job);
+    if (config === undefined) this.#configs.set(job, (config = this.#resolveConfig(job)));
+    return config;
+  }
+
+  #resolveConfig(job: Job | undefined): ResolvedConfig {
     const project = [...this.project.config, ...this.#profiles.flatMap((p) => this.project.profiles.get(p)!.config)];
     return resolveConfig({
       ...(this.#options.cwd ? { cwd: this.#options.cwd } : {}),

@@ -9,7 +9,7 @@
 import { StateStoreError } from '../errors.js';
 import { readHistory } from './history.js';
 import { DEFAULT_HEARTBEAT_MS, LivenessProbe, newOwnerIdentity, type LivenessOptions, type OwnerIdentity } from './owner.js';
-import { OWNER_COLUMNS, errorText, toBatch, toInstance, toTarget } from './rows.js';
+import { OWNER_COLUMNS, errorText, ownerOf, toBatch, toInstance, toTarget } from './rows.js';
 import { migrate } from './schema.js';
 import type { SqlDriver, SqlExecutor, SqlValue } from './sql-driver.js';
 import type {
@@ -34,7 +34,6 @@ export interface StoreOptions extends LivenessOptions {
 }
 
 const FINAL: ReadonlySet<string> = new Set<FinalStatus>(['succeeded', 'failed', 'skipped', 'cancelled']);
-const STATE_PAGE = 16;
 
 /** A state store on a SQL database. Open one with `openSqliteStore`, `openPostgresStore` or `openStateStore`. */
 export class SqlStateStore implements StateStore {
@@ -207,23 +206,39 @@ export class SqlStateStore implements StateStore {
     return rows.map((row) => toTarget(row, probe));
   }
 
-  /** @inheritdoc */
+  /**
+   * @inheritdoc
+   *
+   * Two indexed lookups instead of a scan: the newest finished row, then the `running` rows of other
+   * owners newer than it — the newest of those whose owner is dead reads as `killed` and wins. This
+   * store's own `running` rows are attempts in progress here, alive by definition, and never read.
+   */
   async targetState(query: TargetStateQuery): Promise<TargetState | null> {
-    const probe = this.#probe();
-    let below = Number.MAX_SAFE_INTEGER;
-    for (;;) {
-      const rows = await this.#db.all(
-        `SELECT t.*, ${OWNER_COLUMNS} FROM targets t JOIN owners o ON o.token = t.owner
-         WHERE t.project = ? AND t.target = ? AND t.phase = ? AND t.partition_key = ? AND t.id < ? ORDER BY t.id DESC LIMIT ${STATE_PAGE}`,
-        [query.project, query.target, query.phase, query.partitionKey, below],
-      );
-      for (const row of rows) {
-        const { status, digest, endedAt, instanceId, error } = toTarget(row, probe);
-        if (status !== 'running') return { status, digest, endedAt, instanceId, error };
-      }
-      if (rows.length < STATE_PAGE) return null;
-      below = Number(rows[rows.length - 1]?.id);
+    const key = [query.project, query.target, query.phase, query.partitionKey];
+    const [finished] = await this.#db.all(
+      `SELECT id, status, digest, ended_at, instance_id, error FROM targets
+       WHERE project = ? AND target = ? AND phase = ? AND partition_key = ? AND status <> 'running' ORDER BY id DESC LIMIT 1`,
+      key,
+    );
+    const running = await this.#db.all(
+      `SELECT t.id, t.owner, t.instance_id, t.digest, ${OWNER_COLUMNS} FROM targets t JOIN owners o ON o.token = t.owner
+       WHERE t.project = ? AND t.target = ? AND t.phase = ? AND t.partition_key = ? AND t.status = 'running' AND t.id > ? AND t.owner <> ?
+       ORDER BY t.id DESC`,
+      [...key, finished === undefined ? 0 : Number(finished.id), this.#owner.token],
+    );
+    if (running.length > 0) {
+      const probe = this.#probe();
+      const killed = running.find((row) => !probe.isAlive(ownerOf(row)));
+      if (killed !== undefined) return { status: 'killed', digest: String(killed.digest), endedAt: null, instanceId: Number(killed.instance_id), error: null };
     }
+    if (finished === undefined) return null;
+    return {
+      status: String(finished.status) as FinalStatus,
+      digest: String(finished.digest),
+      endedAt: finished.ended_at === null ? null : Number(finished.ended_at),
+      instanceId: Number(finished.instance_id),
+      error: finished.error === null ? null : String(finished.error),
+    };
   }
 
   /** @inheritdoc */

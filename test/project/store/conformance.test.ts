@@ -119,13 +119,19 @@ for (const backend of await storeBackends('conformance')) {
       expect(state?.endedAt).toBeGreaterThan(0);
     });
 
-    it('passes over more live attempts than one page of the clean-check query', async () => {
+    it('passes over live attempts, of this store and of other open stores, however many there are', async () => {
       const store = await openStore();
       const { project, batch } = await batchOf(store, ['year=2013']);
       const run = await instance(store, project, batch, 'year=2013');
       await target(store, run, 'stations', 'skipped', 'first');
       for (let i = 0; i < 40; i++) await target(store, run, 'stations', null, `live${i}`);
-      expect(await store.targetState({ project, target: 'stations', phase: 'build', partitionKey: 'year=2013' })).toMatchObject({ status: 'skipped', digest: 'first' });
+      const query = { project, target: 'stations', phase: 'build', partitionKey: 'year=2013' };
+      expect(await store.targetState(query)).toMatchObject({ status: 'skipped', digest: 'first' });
+      const other = await openStore();
+      const otherRun = await instance(other, project, batch, 'year=2013');
+      await target(other, otherRun, 'stations', null, 'other-live');
+      expect(await store.targetState(query)).toMatchObject({ status: 'skipped', digest: 'first' });
+      expect(await other.targetState(query)).toMatchObject({ status: 'skipped', digest: 'first' });
     });
 
     it('plans --resume: the instances of the last batch that did not succeed, in batch order', async () => {
