@@ -10,10 +10,12 @@ import {
   type BatchRecord,
   type InstanceRecord,
   type JsonValue,
+  type FinalStatus,
   type ObservedStatus,
   type RecordOwner,
   type RunStatus,
   type TargetRecord,
+  type TargetState,
 } from './state-store.js';
 
 /** Columns of the owner joined as `o`, selected with every record. */
@@ -97,6 +99,17 @@ export function toTarget(row: SqlRow, probe: LivenessProbe): TargetRecord {
     target: text(row, 'target'),
     partitionKey: text(row, 'partition_key'),
     digest: text(row, 'digest'),
+    error: nullable(row, 'error', text),
+  };
+}
+
+/** The clean-check state of a finished `targets` row (selected without its owner's columns). */
+export function toFinishedState(row: SqlRow): TargetState {
+  return {
+    status: text(row, 'status') as FinalStatus,
+    digest: text(row, 'digest'),
+    endedAt: nullable(row, 'ended_at', integer),
+    instanceId: integer(row, 'instance_id'),
     error: nullable(row, 'error', text),
   };
 }

@@ -9,7 +9,7 @@
 import { StateStoreError } from '../errors.js';
 import { readHistory } from './history.js';
 import { DEFAULT_HEARTBEAT_MS, LivenessProbe, newOwnerIdentity, type LivenessOptions, type OwnerIdentity } from './owner.js';
-import { OWNER_COLUMNS, errorText, ownerOf, toBatch, toInstance, toTarget } from './rows.js';
+import { OWNER_COLUMNS, errorText, ownerOf, toBatch, toFinishedState, toInstance, toTarget } from './rows.js';
 import { migrate } from './schema.js';
 import type { SqlDriver, SqlExecutor, SqlValue } from './sql-driver.js';
 import type {
@@ -232,13 +232,7 @@ export class SqlStateStore implements StateStore {
       if (killed !== undefined) return { status: 'killed', digest: String(killed.digest), endedAt: null, instanceId: Number(killed.instance_id), error: null };
     }
     if (finished === undefined) return null;
-    return {
-      status: String(finished.status) as FinalStatus,
-      digest: String(finished.digest),
-      endedAt: finished.ended_at === null ? null : Number(finished.ended_at),
-      instanceId: Number(finished.instance_id),
-      error: finished.error === null ? null : String(finished.error),
-    };
+    return toFinishedState(finished);
   }
 
   /** @inheritdoc */
