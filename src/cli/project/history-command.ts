@@ -1,7 +1,7 @@
 /** `weft history` — past runs of a project's jobs from the state store, newest first. */
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { openStateStore, RUN_STATUSES, type BatchHistory, type ObservedStatus } from '../../project/store/index.js';
+import { openStateStore, RUN_STATUSES, type BatchHistory, type ObservedStatus, type PhaseSummary } from '../../project/store/index.js';
 import { formatDuration } from '../progress.js';
 import { formatTable } from '../table.js';
 import type { CommandIO } from '../io.js';
@@ -57,9 +57,19 @@ function formatHistory(runs: readonly BatchHistory[], instances: boolean): strin
   if (instances) {
     for (const b of runs) {
       text += `\nrun ${b.id}:\n`;
-      const lines = b.runs.map((r) => [r.instanceKey || '-', r.status, r.phases.map((p) => `${p.phase} ${p.status}`).join(', '), r.endedAt === null ? '-' : formatDuration(r.endedAt - r.startedAt), (r.error ?? '').split('\n')[0]!]);
+      const lines = b.runs.map((r) => [r.instanceKey || '-', r.status, r.phases.map(phaseText).join(', '), r.endedAt === null ? '-' : formatDuration(r.endedAt - r.startedAt), (r.error ?? '').split('\n')[0]!]);
       text += formatTable(['instance', 'status', 'phases', 'time', 'error'], lines);
     }
   }
   return text;
+}
+
+/**
+ * One phase of an instance: `build succeeded`, `build clean` when the clean check skipped every
+ * target (a recorded `skipped` target is always a clean one), `build succeeded (2 clean)` when mixed.
+ */
+function phaseText(p: PhaseSummary): string {
+  if (p.status === 'skipped') return `${p.phase} clean`;
+  const clean = p.targets.skipped;
+  return `${p.phase} ${p.status}${clean > 0 ? ` (${clean} clean)` : ''}`;
 }

@@ -1,6 +1,6 @@
 /**
  * `--resume`: what a job run may skip because the run it resumes already did it — instances that
- * finished, and inside the others the target phases that succeeded (the same batch is continued,
+ * finished, and inside the others the target phases that succeeded or were clean (the same batch is continued,
  * so resuming a resumed run works too).
  */
 import type { JobInstance } from '../../project/jobs/instances.js';
@@ -11,7 +11,7 @@ export interface ResumeState {
   readonly batchId: number;
   /** Keys of instances that finished in the batch. */
   readonly completed: ReadonlySet<string>;
-  /** Per instance key, the `phase/target` pairs that succeeded in the batch. */
+  /** Per instance key, the `phase/target` pairs that succeeded (or were found clean) in the batch. */
   readonly done: ReadonlyMap<string, ReadonlySet<string>>;
   /** One line for the user. */
   readonly note: string;
@@ -31,7 +31,7 @@ export async function resumeState(store: StateStore, query: { project: string; j
   for (const run of runs) {
     const set = done.get(run.instanceKey) ?? new Set<string>();
     done.set(run.instanceKey, set);
-    for (const target of await store.targetsOf(run.id)) if (target.status === 'succeeded') set.add(`${target.phase}/${target.target}`);
+    for (const target of await store.targetsOf(run.id)) if (target.status === 'succeeded' || target.status === 'skipped') set.add(`${target.phase}/${target.target}`);
   }
   const completed = new Set(instances.map((i) => i.key).filter((key) => !pending.has(key)));
   const note = `resuming run ${plan.batch.id} (${plan.batch.status}, started ${new Date(plan.batch.startedAt).toISOString()}): ${pending.size} of ${plan.batch.instances.length} instances to run`;

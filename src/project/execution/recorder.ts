@@ -19,6 +19,11 @@ export interface LastTargetRun {
 export interface InstanceRecorder {
   beginTarget(phase: Phase, target: string, partitionKey: string, digest: string): Promise<void>;
   endTarget(phase: Phase, target: string, status: RecordStatus, error?: Error): Promise<void>;
+  /**
+   * Records that the clean check skipped this target's phase: a finished `skipped` record with the
+   * digest it was checked against, so history lists it and the next clean check still finds it clean.
+   */
+  clean(phase: Phase, target: string, partitionKey: string, digest: string): Promise<void>;
   /** The last finished run of this target's phase for this partition, in any earlier run. */
   lastRun(phase: Phase, target: string, partitionKey: string): Promise<LastTargetRun | undefined>;
   /** True when `--resume` resumes a run in which this target's phase already succeeded. */
@@ -51,6 +56,11 @@ export class MemoryRecords {
         this.log.push(`end ${phase} ${target} ${status} ${instanceKey}`.trimEnd());
         const run = running.get(`${phase}/${target}`);
         if (run) this.#runs.set(run.key, { status, digest: run.digest, endedAt: Date.now() });
+        return Promise.resolve();
+      },
+      clean: (phase, target, partitionKey, digest) => {
+        this.log.push(`clean ${phase} ${target} ${instanceKey}`.trimEnd());
+        this.#runs.set(`${phase}/${target}/${partitionKey}`, { status: 'skipped', digest, endedAt: Date.now() });
         return Promise.resolve();
       },
       lastRun: (phase, target, partitionKey) => Promise.resolve(this.#runs.get(`${phase}/${target}/${partitionKey}`)),

@@ -142,6 +142,7 @@ async function runTarget(
   try {
     const digest = SKIPPABLE.has(phase) ? digestOf(context.definitionDigest(target.name), phase === 'build' ? await context.inputDigest(target.name) : '') : '';
     if (SKIPPABLE.has(phase) && !options.forced.has(target.name) && (await isClean(phase, target, digest, options))) {
+      await recorder.clean(phase, target.name, target.partitionKey, digest);
       outcomes.set(target.name, { status: 'clean', message: 'up to date' });
       return {};
     }
@@ -163,7 +164,8 @@ async function runTarget(
 
 async function isClean(phase: Phase, target: Target, digest: string, options: RunInstanceOptions): Promise<boolean> {
   const last = await options.recorder.lastRun(phase, target.name, target.partitionKey);
-  if (last?.status !== 'succeeded' || last.digest !== digest) return false;
+  // `skipped` is a clean check's own record: the output was found up to date with that digest.
+  if ((last?.status !== 'succeeded' && last?.status !== 'skipped') || last.digest !== digest) return false;
   return (await target.outputExists(phase, options.context)) === true;
 }
 

@@ -39,6 +39,9 @@ export async function storeRecorder(options: StoreRecorderOptions): Promise<Inst
       const id = running.get(`${phase}/${target}`);
       if (id !== undefined) await store.endTarget(id, status, error);
     },
+    clean: async (phase, target, partitionKey, digest) => {
+      await store.endTarget(await store.beginTarget({ instanceId, phase, target, partitionKey, digest }), 'skipped');
+    },
     lastRun: async (phase, target, partitionKey): Promise<LastTargetRun | undefined> => {
       const state = await store.targetState({ project: options.project, target, phase, partitionKey });
       return state === null ? undefined : { status: state.status, digest: state.digest, endedAt: state.endedAt ?? undefined };

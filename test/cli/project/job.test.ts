@@ -47,6 +47,11 @@ describe('weft job build', { timeout: 180_000 }, () => {
     expect(weft(dir, 'job', 'build', '-f', '.', 'main', '--no-progress').code).toBe(0);
     const again = json(weft(dir, 'job', 'build', '-f', '.', 'main', '--json', '--no-progress').stdout);
     expect(statuses(again, 'build')).toEqual(['year=2011 measurements=clean', 'year=2011 summary=clean']);
+    // A clean run is recorded (history lists it) and leaves the targets clean for the next run.
+    const third = json(weft(dir, 'job', 'build', '-f', '.', 'main', '--json', '--no-progress').stdout);
+    expect(statuses(third, 'build')).toEqual(['year=2011 measurements=clean', 'year=2011 summary=clean']);
+    const history = weft(dir, 'history', '-f', '.', '--instances', '-n', '1').stdout;
+    expect(history).toMatch(/year=2011\s+succeeded\s+validate succeeded, create clean, build clean, verify succeeded/);
     const dirty = json(weft(dir, 'job', 'build', '-f', '.', 'main', '--dirty', 'measurements', '--json', '--no-progress').stdout);
     expect(statuses(dirty, 'build')).toEqual(['year=2011 measurements=succeeded', 'year=2011 summary=succeeded']);
     const only = json(weft(dir, 'job', 'build', '-f', '.', 'main', '--target', 'summary', '--force', '--json', '--no-progress').stdout);
@@ -54,6 +59,7 @@ describe('weft job build', { timeout: 180_000 }, () => {
     writeFileSync(join(dir, 'data/stations.csv'), 'station,country\ns1,DE\ns2,FR\ns3,FR\n');
     const changed = json(weft(dir, 'job', 'build', '-f', '.', 'main', '--json', '--no-progress').stdout);
     expect(statuses(changed, 'build')).toEqual(['year=2011 measurements=clean', 'year=2011 summary=succeeded']);
+    expect(weft(dir, 'history', '-f', '.', '--instances', '-n', '1').stdout).toMatch(/build succeeded \(1 clean\)/);
   });
 
   it('resumes a killed range run: only the instances that did not finish run again', async () => {
