@@ -11,6 +11,7 @@ import type { TaskContext } from '../runtime/index.js';
 import type { ExecutionEnvironment } from './environment.js';
 import { CallSite } from './plan/call-site.js';
 import type { AggDef, JoinHow, KeySelector, LogicalNode, NewNode, NodeSettings, UserFn } from './plan/logical.js';
+import type { SinkOptions } from './sinks/sink-options.js';
 
 /** What a dataflow function receives besides the record: the task context and its `with` values. */
 export type OpContext<C> = Omit<TaskContext, 'with'> & { with: C };
@@ -77,6 +78,12 @@ export interface WriteOptions extends ActionOptions {
   header?: boolean;
   /** CSV: field delimiter. @default ',' */
   delimiter?: string;
+  /**
+   * Parquet: the type of named columns (`int32`, `int64`, `double`, `boolean`, `string`, `date`,
+   * `timestamp`, `json`), above what the values give (numbers → DOUBLE, dates → TIMESTAMP).
+   * @example ds.writeParquet('out/t', { columnTypes: { year: 'int32', day: 'date' } })
+   */
+  columnTypes?: SinkOptions['columnTypes'];
 }
 
 /** A distributed collection of records of type `T`. */

@@ -3,7 +3,8 @@
  * column by column up to {@link ROW_GROUP_ROWS}, encoded as one row group and flushed to disk, so
  * memory holds at most one row group whatever the part's size.
  *
- * Column types come from the batch schema (float64 → DOUBLE, int32 → INT32, bool → BOOLEAN,
+ * A column named in the write's `columnTypes` takes that type (INT64, DATE … as well). Other column
+ * types come from the batch schema (float64 → DOUBLE, int32 → INT32, bool → BOOLEAN,
  * string → STRING, timestamp → INT64 TIMESTAMP_MILLIS). Value columns (and `any` columns) take
  * their type from the values of the first row group: all numbers → DOUBLE, all strings → STRING,
  * all booleans → BOOLEAN, all dates → timestamp, anything else (objects, mixtures, only nulls)
@@ -18,13 +19,27 @@ import { SinkError } from './errors.js';
 import type { FileOutput } from './file-output.js';
 import type { PartEncoder } from './part-encoder.js';
 import type { RowShape } from './row-shape.js';
+import type { ParquetTypeName } from './sink-options.js';
 import { cellsOf, shapeOf } from './row-shape.js';
 
 /** Rows per row group (and the most rows buffered at once). */
 export const ROW_GROUP_ROWS = 65_536;
 
 /** The Parquet column types weft writes. */
-export type ParquetColumnType = 'DOUBLE' | 'INT32' | 'BOOLEAN' | 'STRING' | 'TIMESTAMP' | 'JSON';
+export type ParquetColumnType = 'DOUBLE' | 'INT32' | 'INT64' | 'BOOLEAN' | 'STRING' | 'DATE' | 'TIMESTAMP' | 'JSON';
+
+const FROM_NAME: Record<ParquetTypeName, ParquetColumnType> = {
+  double: 'DOUBLE',
+  int32: 'INT32',
+  int64: 'INT64',
+  boolean: 'BOOLEAN',
+  string: 'STRING',
+  date: 'DATE',
+  timestamp: 'TIMESTAMP',
+  json: 'JSON',
+};
+
+const DAY_MS = 86_400_000;
 
 const FROM_BATCH_TYPE: Record<Exclude<ColumnType, 'any'>, ParquetColumnType> = {
   float64: 'DOUBLE',
@@ -40,8 +55,11 @@ export function schemaElement(name: string, type: ParquetColumnType): SchemaElem
   switch (type) {
     case 'DOUBLE':
     case 'INT32':
+    case 'INT64':
     case 'BOOLEAN':
       return { ...base, type };
+    case 'DATE':
+      return { ...base, type: 'INT32', converted_type: 'DATE' };
     case 'STRING':
       return { ...base, type: 'BYTE_ARRAY', converted_type: 'UTF8' };
     case 'JSON':
@@ -89,9 +107,12 @@ export class ParquetEncoder implements PartEncoder {
   #buffer: unknown[][] = [];
   #buffered = 0;
 
-  constructor(out: FileOutput, where: string) {
+  readonly #declared: Readonly<Record<string, ParquetTypeName>>;
+
+  constructor(out: FileOutput, where: string, columnTypes: Readonly<Record<string, ParquetTypeName>> = {}) {
     this.#out = out;
     this.#where = where;
+    this.#declared = columnTypes;
   }
 
   async write(batch: Batch): Promise<number> {
@@ -118,8 +139,20 @@ export class ParquetEncoder implements PartEncoder {
   }
 
   #open(): ParquetWriter {
-    const shape = this.#shape ?? { columns: [], types: [] };
-    this.#types ??= shape.columns.map((_, c) => {
+    const shape: Pick<RowShape, 'columns' | 'types'> = this.#shape ?? { columns: [], types: [] };
+    if (this.#shape !== undefined) {
+      const unknown = Object.keys(this.#declared).filter((name) => !shape.columns.includes(name));
+      if (unknown.length > 0) {
+        throw new SinkError(
+          `Expected the columns named in \`columnTypes\` to be columns of the rows written to ${this.#where}, but ${unknown.map((n) => JSON.stringify(n)).join(', ')} ` +
+            `${unknown.length === 1 ? 'is' : 'are'} not; the rows have ${shape.columns.map((n) => JSON.stringify(n)).join(', ')}`,
+          { code: 'WEFT_SINK_OPTIONS', path: this.#where },
+        );
+      }
+    }
+    this.#types ??= shape.columns.map((name, c) => {
+      const named = Object.hasOwn(this.#declared, name) ? this.#declared[name] : undefined;
+      if (named !== undefined) return FROM_NAME[named];
       const declared = shape.types[c];
       return declared === undefined || declared === 'any' ? inferParquetType(this.#buffer[c] ?? []) : FROM_BATCH_TYPE[declared];
     });
@@ -159,7 +192,7 @@ export class ParquetEncoder implements PartEncoder {
   #typeError(name: string, type: ParquetColumnType, value: unknown): SinkError {
     return new SinkError(
       `Expected every value of Parquet column ${JSON.stringify(name)} in ${this.#where} to be ${type} ` +
-        `(the type its first row group gave it), but found ${describeValue(value)}. ` +
+        `(the type declared in \`columnTypes\` or given by its first row group), but found ${describeValue(value)}. ` +
         'Give the column one type before writing (e.g. map it through `String(…)` or `Number(…)`), or write CSV or NDJSON.',
       { code: 'WEFT_SINK_TYPE', path: this.#where },
     );
@@ -172,7 +205,13 @@ function convertValue(type: ParquetColumnType, v: unknown): unknown {
     case 'DOUBLE':
       return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
     case 'INT32':
-      return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+      return typeof v === 'number' && Number.isInteger(v) && v >= -0x8000_0000 && v <= 0x7fff_ffff ? v : undefined;
+    case 'INT64':
+      return typeof v === 'bigint' ? v : typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : undefined;
+    case 'DATE': {
+      const ms = v instanceof Date ? v.getTime() : typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? Date.parse(`${v}T00:00:00Z`) : Number.NaN;
+      return Number.isFinite(ms) ? Math.floor(ms / DAY_MS) : undefined;
+    }
     case 'BOOLEAN':
       return typeof v === 'boolean' ? v : undefined;
     case 'STRING':

@@ -12,6 +12,12 @@ export type SinkFormat = 'csv' | 'json' | 'parquet';
 /** The formats, for validation and messages. */
 export const SINK_FORMATS: readonly SinkFormat[] = ['csv', 'json', 'parquet'];
 
+/** Column types a Parquet write can be told (see {@link SinkOptions.columnTypes}). */
+export const PARQUET_TYPE_NAMES = ['double', 'int32', 'int64', 'boolean', 'string', 'date', 'timestamp', 'json'] as const;
+
+/** A Parquet column type by name: `int64` for whole numbers beyond 32 bits, `date` for days (no time). */
+export type ParquetTypeName = (typeof PARQUET_TYPE_NAMES)[number];
+
 /** Options of a dataset write, as the user gives them. */
 export interface SinkOptions {
   /** CSV only: write a header row at the top of every part file. @default true */
@@ -20,6 +26,12 @@ export interface SinkOptions {
   delimiter?: string;
   /** Replace an existing output; when false, {@link beginWrite} refuses an existing target. @default true */
   overwrite?: boolean;
+  /**
+   * Parquet only: the type of named columns, above what the rows' batch types or values would give
+   * (numbers are DOUBLE and dates TIMESTAMP unless told otherwise). A value that does not fit fails
+   * the write; naming a column the rows do not have is an error.
+   */
+  columnTypes?: Readonly<Record<string, ParquetTypeName>>;
 }
 
 /** {@link SinkOptions} with every default filled in. */
@@ -27,6 +39,7 @@ export interface FilledSinkOptions {
   readonly header: boolean;
   readonly delimiter: string;
   readonly overwrite: boolean;
+  readonly columnTypes: Readonly<Record<string, ParquetTypeName>>;
 }
 
 /**
@@ -53,7 +66,22 @@ export function fillSinkOptions(options: SinkOptions = {}): FilledSinkOptions {
       { code: 'WEFT_SINK_OPTIONS' },
     );
   }
-  return { header: options.header ?? true, delimiter, overwrite: options.overwrite ?? true };
+  return { header: options.header ?? true, delimiter, overwrite: options.overwrite ?? true, columnTypes: checkColumnTypes(options.columnTypes) };
+}
+
+function checkColumnTypes(types: unknown): Readonly<Record<string, ParquetTypeName>> {
+  if (types === undefined) return {};
+  if (typeof types !== 'object' || types === null || Array.isArray(types)) {
+    throw new SinkError(`Expected \`columnTypes\` to be an object from column name to type (e.g. { year: 'int32' }), got ${describeValue(types)}`, { code: 'WEFT_SINK_OPTIONS' });
+  }
+  for (const [column, type] of Object.entries(types)) {
+    if (!(PARQUET_TYPE_NAMES as readonly unknown[]).includes(type)) {
+      throw new SinkError(`Expected the type of column ${JSON.stringify(column)} in \`columnTypes\` to be one of ${PARQUET_TYPE_NAMES.join(', ')}, got ${describeValue(type)}`, {
+        code: 'WEFT_SINK_OPTIONS',
+      });
+    }
+  }
+  return types as Readonly<Record<string, ParquetTypeName>>;
 }
 
 /** Checks that a format name is one of {@link SINK_FORMATS}. */

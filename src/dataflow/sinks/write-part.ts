@@ -69,7 +69,7 @@ export async function writePart(
   const temp = join(stagingDir, `.${partFileName(partition, fmt)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
   const out = await openPart(temp, stagingDir);
   const encoder: PartEncoder =
-    fmt === 'csv' ? new CsvEncoder(out, filled, file) : fmt === 'json' ? new JsonEncoder(out) : new ParquetEncoder(out, file);
+    fmt === 'csv' ? new CsvEncoder(out, filled, file) : fmt === 'json' ? new JsonEncoder(out) : new ParquetEncoder(out, file, filled.columnTypes);
   let rows = 0;
   try {
     for await (const batch of batches) {

@@ -19,6 +19,8 @@ import { createInterface } from 'node:readline';
 import type { Dataset } from '../../dataflow/index.js';
 import { SUCCESS_MARKER, abortWrite, beginWrite, commitWrite } from '../../dataflow/sinks/index.js';
 import { FileOutput } from '../../dataflow/sinks/file-output.js';
+import type { ParquetTypeName } from '../../dataflow/sinks/sink-options.js';
+import type { DataType, ProjectField } from '../data-types.js';
 import { RelationError } from '../errors.js';
 import { describePath, nameOf, type FileRelationConfig } from './file-config.js';
 import { dataFiles, isHiddenName } from './file-layout.js';
@@ -82,11 +84,26 @@ async function sinkWrite(config: FileRelationConfig, ctx: RelationContext, rows:
     case 'json':
       return rows.writeJson(target, { overwrite: true });
     case 'parquet':
-      return rows.writeParquet(target, { overwrite: true });
+      return rows.writeParquet(target, { overwrite: true, ...(config.fields === undefined ? {} : { columnTypes: parquetTypes(config.fields) }) });
     case 'text':
       return writeText(ctx, rows, target);
   }
 }
+
+/** The Parquet type of each declared column, so other tools read `integer` as INT32, `date` as DATE. */
+function parquetTypes(fields: readonly ProjectField[]): Record<string, ParquetTypeName> {
+  return Object.fromEntries(fields.map((f) => [f.name, PARQUET_TYPE_OF[f.type]]));
+}
+
+const PARQUET_TYPE_OF: Readonly<Record<DataType, ParquetTypeName>> = {
+  string: 'string',
+  integer: 'int32',
+  long: 'int64',
+  double: 'double',
+  boolean: 'boolean',
+  date: 'date',
+  timestamp: 'timestamp',
+};
 
 /**
  * Text has no dataflow sink: the lines are written as NDJSON into the staging folder of a staged

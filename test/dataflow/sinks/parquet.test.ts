@@ -55,6 +55,33 @@ describe('writePart as Parquet', () => {
     ]);
   });
 
+  it('gives the columns named in columnTypes their type: INT32, INT64, DATE and the rest, read back by other readers', async () => {
+    const dir = await tempDir();
+    const rows = [
+      { year: 2013, big: 2 ** 40, day: new Date(Date.UTC(2013, 0, 2)), iso: '2013-01-03', n: 1.5 },
+      { year: null, big: null, day: null, iso: null, n: null },
+    ];
+    const { file } = await writePart(dir, 0, 'parquet', [valueBatch(rows)], { columnTypes: { year: 'int32', big: 'int64', day: 'date', iso: 'date' } });
+    expect(await columnTypes(file)).toEqual({ year: 'INT32', big: 'INT64', day: 'INT32/DATE', iso: 'INT32/DATE', n: 'DOUBLE' });
+    const [first, second] = await read(file);
+    expect(first).toEqual({ year: 2013, big: 2n ** 40n, day: new Date(Date.UTC(2013, 0, 2)), iso: new Date(Date.UTC(2013, 0, 3)), n: 1.5 });
+    expect(second).toEqual({ year: null, big: null, day: null, iso: null, n: null });
+  });
+
+  it('refuses a value that does not fit its declared type, an unknown type and a column the rows lack', async () => {
+    const dir = await tempDir();
+    await expect(writePart(dir, 0, 'parquet', [valueBatch([{ year: 2013.5 }])], { columnTypes: { year: 'int32' } })).rejects.toThrow(
+      /Expected every value of Parquet column "year" in .* to be INT32 \(the type declared in `columnTypes`.*\), but found number 2013\.5/,
+    );
+    await expect(writePart(dir, 1, 'parquet', [valueBatch([{ day: 'tomorrow' }])], { columnTypes: { day: 'date' } })).rejects.toThrow(/to be DATE/);
+    await expect(writePart(dir, 2, 'parquet', [valueBatch([{ year: 1 }])], { columnTypes: { year: 'integer' as never } })).rejects.toThrow(
+      /Expected the type of column "year" in `columnTypes` to be one of double, int32, int64, boolean, string, date, timestamp, json, got string "integer"/,
+    );
+    await expect(writePart(dir, 3, 'parquet', [valueBatch([{ year: 1 }])], { columnTypes: { yaer: 'int32' } })).rejects.toThrow(
+      /Expected the columns named in `columnTypes` to be columns of the rows written to .*, but "yaer" is not; the rows have "year"/,
+    );
+  });
+
   it('infers value columns: objects as rows, arrays positionally, primitives as `value`', async () => {
     const dir = await tempDir();
     const objects = await writePart(dir, 0, 'parquet', [valueBatch([{ w: 'a', n: 1, when: new Date(5) }, { w: 'b', n: null }])], {});

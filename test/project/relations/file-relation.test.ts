@@ -1,3 +1,4 @@
+import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,6 +55,12 @@ describe.each(['csv', 'json', 'parquet'] as const)('partitioned %s relation', (f
       const text = files.filter((f) => f.startsWith('part-')).map((f) => readFileSync(join(dir, 'out/sales/year=2013/day=2013-01-01', f), 'utf8')).join('');
       expect(text).not.toContain('year');
       expect(text).not.toContain('2013-01-01');
+    }
+    if (format === 'parquet') {
+      // Declared types reach the file, so other readers see INT32 ids rather than DOUBLE.
+      const part = files.find((f) => f.endsWith('.parquet'))!;
+      const metadata = await parquetMetadataAsync(await asyncBufferFromFile(join(dir, 'out/sales/year=2013/day=2013-01-01', part)));
+      expect(metadata.schema.slice(1).map((e) => `${e.name}:${e.type}`)).toEqual(['id:INT32', 'name:BYTE_ARRAY', 'amount:DOUBLE']);
     }
     const rows = await readAll(rel, ctx);
     expect(rows).toHaveLength(8);
