@@ -1,22 +1,21 @@
 /**
- * Writing rows into a PostgreSQL table inside the caller's transaction: rows are conformed to the
- * columns' types, partition columns set from the partition's values, and inserted in batches with
- * one `INSERT … SELECT * FROM unnest($1::type[], $2::type[], …)` per batch — one parameter per
- * column, so no limit on rows per statement and one plan for every batch. Measured on 100,000 rows
- * × 6 columns (bench/relations-postgres.ts, a loaded 2-core machine): 3.5× faster than multi-row
- * `INSERT … VALUES`; `COPY … FROM STDIN` through pg-copy-streams was 1.5–2× faster still, not
- * enough to take a dependency and a text encoder of our own while the rows are gathered by
- * `collect()` first.
+ * Writing rows into a PostgreSQL table inside the caller's transaction: the rows arrive as CSV part
+ * files (see `staged-csv.ts`; conformed to the columns' types and given the partition's values by
+ * the dataset's tasks, in parallel) and stream into the table with `COPY … FROM STDIN (FORMAT csv)`
+ * through pg-copy-streams, the server parsing them. Measured on 100,000 rows × 6 columns
+ * (bench/relations-postgres.ts): COPY of CSV text is the fastest way in, ahead of one
+ * `INSERT … SELECT * FROM unnest($1::type[], …)` per 5,000 rows and far ahead of multi-row
+ * `INSERT … VALUES`; and a write never holds more than one part's buffer of rows.
  */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { csvField } from '../../dataflow/sinks/csv-encoder.js';
 import type { DataType } from '../data-types.js';
-import { conformValue } from './conform.js';
-import { PG_COLUMN_TYPES, paramValue, quoteIdent } from './pg-sql.js';
+import { PG_COLUMN_TYPES, quoteIdent } from './pg-sql.js';
 import type { PgTarget } from './pg-session.js';
-import type { Row } from './relation.js';
-
-/** Rows per `INSERT` statement. */
-export const INSERT_ROWS = 5_000;
 
 /** A column of the table being written. */
 export interface PgColumn {
@@ -48,27 +47,37 @@ export function createTableSql(target: PgTarget, columns: readonly PgColumn[]): 
 }
 
 /**
- * Inserts `rows` into the table's `columns`; a column in `fixed` (the partition's values) takes
- * that value in every row. Keys of a row that are not columns are left out (as Flowman conforms a
- * mapping to a relation's schema); a column a row does not have is null.
- * @returns the number of rows inserted.
+ * Streams CSV part files into the table's `columns` (each file's header row must name exactly those,
+ * in that order; it is checked, so a file can never fill the wrong columns) with COPY.
  */
-export async function insertRows(client: pg.ClientBase, target: PgTarget, columns: readonly PgColumn[], rows: readonly Row[], fixed: Readonly<Record<string, unknown>>, signal: AbortSignal): Promise<number> {
-  if (columns.length === 0 || rows.length === 0) return 0;
-  const names = columns.map((c) => quoteIdent(c.name)).join(', ');
-  const arrays = columns.map((c, i) => `$${i + 1}::${PG_COLUMN_TYPES[c.type]}[]`).join(', ');
-  const sql = `INSERT INTO ${target.sql} (${names}) SELECT * FROM unnest(${arrays})`;
-  for (let start = 0; start < rows.length; start += INSERT_ROWS) {
+export async function copyCsvParts(client: pg.ClientBase, target: PgTarget, columns: readonly string[], files: readonly string[], signal: AbortSignal): Promise<void> {
+  if (columns.length === 0) return;
+  const header = columns.map((c) => csvField(c, ',')).join(',');
+  const sql = `COPY ${target.sql} (${columns.map(quoteIdent).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`;
+  for (const file of files) {
     signal.throwIfAborted();
-    const batch = rows.slice(start, start + INSERT_ROWS);
-    const params = columns.map((c) => {
-      if (c.name in fixed) {
-        const value = paramValue(c.type, fixed[c.name]);
-        return batch.map(() => value);
-      }
-      return batch.map((row) => paramValue(c.type, conformValue(c.type, (row ?? {})[c.name])));
-    });
-    await client.query(sql, params);
+    const first = await firstLine(file);
+    if (first === undefined) continue;
+    if (first !== header) throw new Error(`the staged rows in ${file} have the columns ${first}, expected ${header}`);
+    await pipeline(createReadStream(file), client.query(copyFrom(sql)), { signal });
   }
-  return rows.length;
+}
+
+/** The first line of a file (without its line end), or undefined for an empty file. */
+async function firstLine(file: string): Promise<string | undefined> {
+  const handle = await open(file, 'r');
+  try {
+    let text = '';
+    const buffer = Buffer.alloc(1 << 14);
+    for (let position = 0; ; ) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) return text === '' ? undefined : text;
+      text += buffer.toString('utf8', 0, bytesRead);
+      position += bytesRead;
+      const end = text.indexOf('\n');
+      if (end >= 0) return text.slice(0, end).replace(/\r$/, '');
+    }
+  } finally {
+    await handle.close();
+  }
 }

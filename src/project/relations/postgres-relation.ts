@@ -2,7 +2,8 @@
  * The `postgres` relation kind: a PostgreSQL table whose partition columns are ordinary columns.
  * A read streams the rows that match the filter (parameterised `WHERE`, quoted identifiers) in
  * batches through a server-side cursor; a write replaces (`overwrite`) or adds to (`append`) one
- * partition's rows in ONE transaction, so a failure rolls back to the previous rows. Resources are
+ * partition's rows in ONE transaction, so a failure rolls back to the previous rows. The rows reach
+ * it as CSV parts staged by the dataset's tasks and stream in with COPY (see `pg-write.ts`). Resources are
  * `table` resources named `postgres://host:port/db/schema.table` (never with credentials).
  */
 import type pg from 'pg';
@@ -15,10 +16,12 @@ import { filterOfValues, typePartitionFilter, typePartitionValues } from './part
 import { cursorRows } from './pg-read.js';
 import { inTransaction, pgTarget, tableColumns, tableExists, tableResourceName, withClient, type PgTarget } from './pg-session.js';
 import { dataTypeOfPg, parseTableName, quoteIdent, whereClause } from './pg-sql.js';
-import { createTable, insertRows, type PgColumn } from './pg-write.js';
+import { copyCsvParts, createTable, type PgColumn } from './pg-write.js';
 import { postgresRelationSpec, type PostgresRelationSpec } from './postgres-spec.js';
 import { providedResources, requiredResources } from './relation-resources.js';
 import type { PartitionColumn, PartitionFilter, PartitionValues, Relation, RelationContext, RelationKind, RelationSetup, Row, WriteMode } from './relation.js';
+import { readRow } from './row-functions.js';
+import { stageCsv } from './staged-csv.js';
 import { checkWriteMode } from './write-modes.js';
 
 /** A relation over a PostgreSQL table; build it with {@link POSTGRES_RELATION_KIND}. */
@@ -95,15 +98,26 @@ export class PostgresRelation implements Relation {
         code: 'WEFT_RELATION_EXISTS',
       });
     }
-    const rows = await data.collect();
-    return inTransaction(this.#target, 'write', async (client) => {
-      const columns = await this.#writeColumns(client);
-      if (mode === 'overwrite') {
-        const where = whereClause(this.partitionColumns, filter);
-        await client.query(`DELETE FROM ${this.#target.sql}${where.sql}`, where.params);
-      }
-      return insertRows(client, this.#target, columns, rows, values, ctx.signal);
-    });
+    const columns = await withClient(this.#target, 'write', (client) => this.#writeColumns(client));
+    const fixed = columns.filter((c) => Object.hasOwn(values, c.name));
+    const free = columns.filter((c) => !Object.hasOwn(values, c.name));
+    const partition = Object.fromEntries(fixed.map((c) => [c.name, values[c.name]]));
+    // The tasks conform the rows and add the partition's values (in parallel) before the
+    // transaction opens; the rows then stream into it.
+    const shaped = data.map(readRow, { with: { partition, columns: free.map((c) => [c.name, c.type] as const) }, label: 'shape rows' }).name(`shape rows for ${this.name}`);
+    const staged = await stageCsv(shaped, ctx.signal);
+    try {
+      return await inTransaction(this.#target, 'write', async (client) => {
+        if (mode === 'overwrite') {
+          const where = whereClause(this.partitionColumns, filter);
+          await client.query(`DELETE FROM ${this.#target.sql}${where.sql}`, where.params);
+        }
+        await copyCsvParts(client, this.#target, [...free, ...fixed].map((c) => c.name), staged.files, ctx.signal);
+        return staged.rows;
+      });
+    } finally {
+      await staged.dispose();
+    }
   }
 
   async create(ctx: RelationContext): Promise<void> {
@@ -159,7 +173,7 @@ export class PostgresRelation implements Relation {
   /** The columns a write fills: declared ones (creating the table if needed), else the table's. */
   async #writeColumns(client: pg.PoolClient): Promise<PgColumn[]> {
     if (this.#fields !== undefined) {
-      if (!(await tableExists(client, this.#target))) await createTable(client, this.#target, this.#declaredColumns(), true);
+      if (!(await tableExists(client, this.#target))) await createTable(client, this.#target, this.#declaredColumns(), false);
       return this.#declaredColumns();
     }
     const found = await tableColumns(client, this.#target);

@@ -111,6 +111,18 @@ describe.skipIf(db === undefined)('postgres relation', () => {
     await expect(write(rel, ctx, rows(1), { day: 'yesterday', region: 'eu' })).rejects.toThrow('expected a date like 2013-01-01 for partition column day, got "yesterday"');
   });
 
+  it('keeps empty strings apart from nulls, quotes, commas and line breaks, and overwrites with no rows', async () => {
+    const ctx = context(makeEnv('thread'));
+    const rel = salesTable('texts');
+    const tricky = ['', null, 'a,b', 'line\nbreak\r\n', '"quoted"', ' padded ', 'NULL', '\\N'];
+    const data = tricky.map((shop, i) => ({ ...rows(1, i)[0], shop }));
+    expect(await write(rel, ctx, data, { day: '2020-01-01', region: 'eu' })).toBe(tricky.length);
+    const back = sorted(await (await rel.read(ctx)).collect());
+    expect(back.map((r) => r['shop'])).toEqual(tricky);
+    expect(await write(rel, ctx, [], { day: '2020-01-01', region: 'eu' })).toBe(0);
+    expect(await ids(rel, ctx)).toEqual([]);
+  });
+
   it('a failing write rolls back and leaves the previous rows', async () => {
     const ctx = context(makeEnv());
     const rel = salesTable('failing');
