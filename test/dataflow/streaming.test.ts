@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -83,5 +83,50 @@ describe('first(n) stops reading', () => {
     expect(total).toBe(200_000);
     // The first job read far less than the 200 000 lines.
     expect(stages[0]!.rowsIn).toBeLessThan(20_000);
+  });
+});
+
+describe('writes stream', () => {
+  /** Bytes in the unfinished part files of a write in progress into `out`. */
+  function partBytesInFlight(parent: string, out: string): number {
+    let bytes = 0;
+    for (const entry of readdirSync(parent)) {
+      if (!entry.startsWith(`.${out}`)) continue;
+      for (const name of readdirSync(join(parent, entry))) if (name.endsWith('.tmp')) bytes += statSync(join(parent, entry, name)).size;
+    }
+    return bytes;
+  }
+
+  it.each(['csv', 'json', 'parquet'] as const)('a task writes its part (%s) while it still reads, not after', async (format) => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-df-write-'));
+    writeFileSync(join(dir, 'in.txt'), `${Array.from({ length: 300_000 }, (_, i) => `line ${i} of one split`).join('\n')}\n`);
+    const { env } = make('async', 1);
+    const seen: number[] = [];
+    let n = 0;
+    const rows = env.readText(join(dir, 'in.txt'), { batchRows: 1000 }).map((line: string) => {
+      if (n++ % 100_000 === 0) seen.push(partBytesInFlight(dir, 'out'));
+      return { line, twice: `${line} ${line}` };
+    });
+    const write = format === 'csv' ? 'writeCsv' : format === 'json' ? 'writeJson' : 'writeParquet';
+    expect(await rows[write](join(dir, 'out'))).toBe(300_000);
+    expect(seen).toHaveLength(3);
+    expect(seen[0]).toBe(0);
+    // By the time the task read its last 100,000 lines, its part file already held earlier ones.
+    expect(seen[2]).toBeGreaterThan(0);
+  });
+
+  it('a failure after part of the rows were written leaves no part file and the old output in place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-df-write-'));
+    const { env } = make('async', 1);
+    await env.fromCollection([{ id: -1 }]).writeCsv(join(dir, 'out'));
+    function* rows(): Generator<{ id: number }> {
+      for (let i = 0; i < 200_000; i++) {
+        if (i === 150_000) throw new Error('source broke at 150000');
+        yield { id: i };
+      }
+    }
+    await expect(env.fromIterable(rows, { batchRows: 1000 }).writeCsv(join(dir, 'out'))).rejects.toThrow(/source broke at 150000/);
+    expect(readdirSync(dir)).toEqual(['out']);
+    expect(await env.readCsv(join(dir, 'out')).collect()).toEqual([{ id: -1 }]);
   });
 });

@@ -6,11 +6,11 @@
 import type { TaskContext, UserFunction } from '../../runtime/index.js';
 import { isValueBatch, rowsOf, valueBatch, type Batch } from '../batch/index.js';
 import { operatorIndexForKey } from '../key-groups.js';
-import { writePart } from '../sinks/index.js';
 import { compareKeys, compileKey } from './keys.js';
 import type { AggEntry } from './aggregate.js';
 import { entriesBatch } from './entry-batch.js';
 import { hashTargets, splitByTargets } from './typed-partition.js';
+import { writeOutput } from './write-output.js';
 import type { FnSpec, TaskResultData, TaskSpec, TaskStats } from './task-spec.js';
 
 /** What the chain's last operator writes into. */
@@ -20,6 +20,10 @@ export interface TaskOutputSink {
   result(): Promise<TaskResultData>;
   /** True once the output wants no more records (`first(n)` has `n`): the task stops reading. */
   full?(): boolean;
+  /** Resolves once the output has room for more (a write's part file caught up); rejects with its failure. */
+  drain?(): Promise<void>;
+  /** The task failed: stop whatever the output started, and leave nothing half-written. */
+  abort?(error: unknown): Promise<void>;
 }
 
 export function createOutput(spec: TaskSpec, fns: ReadonlyMap<FnSpec, UserFunction>, ctx: TaskContext, stats: TaskStats): TaskOutputSink {
@@ -50,17 +54,8 @@ export function createOutput(spec: TaskSpec, fns: ReadonlyMap<FnSpec, UserFuncti
         full: () => rows >= limit,
       };
     }
-    case 'write': {
-      const batches: Batch[] = [];
-      return {
-        push: (records) => void (records.length > 0 && batches.push(valueBatch(records))),
-        pushBatch: (batch) => void batches.push(batch),
-        result: async () => {
-          const written = await writePart(output.stagingDir, spec.partition, output.format, batches, output.options, ctx.signal);
-          return { kind: 'written', rows: written.rows, file: written.file, stats: { ...stats, rowsOut: written.rows } };
-        },
-      };
-    }
+    case 'write':
+      return writeOutput(spec, output, ctx, stats);
     case 'sample': {
       const key = compileKey(output.key, output.key.kind === 'fn' ? fns.get(output.key.fn) : undefined, ctx);
       const sample: unknown[] = [];

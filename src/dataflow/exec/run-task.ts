@@ -9,7 +9,7 @@ import { registerAt, type TaskContext } from '../../runtime/index.js';
 import { isValueBatch, rowsOf, valueBatch, type Batch } from '../batch/index.js';
 import { newSplitStats, readSplit } from '../sources/index.js';
 import { buildChain, type RecordSink } from './operators.js';
-import { createOutput } from './outputs.js';
+import { createOutput, type TaskOutputSink } from './outputs.js';
 import { countJoinMatches, joinPartition } from './join.js';
 import { compileKey } from './keys.js';
 import { trackBody } from './inflight.js';
@@ -29,6 +29,15 @@ async function runBody(spec: TaskSpec, ctx: TaskContext): Promise<TaskResultData
     push: (records) => output.push(records),
     pushBatch: (batch) => output.pushBatch(batch),
   };
+  try {
+    return await feed(spec, ctx, fns, stats, output, sink);
+  } catch (error) {
+    await output.abort?.(error);
+    throw error;
+  }
+}
+
+async function feed(spec: TaskSpec, ctx: TaskContext, fns: Awaited<ReturnType<typeof resolveFns>>, stats: TaskStats, output: TaskOutputSink, sink: RecordSink): Promise<TaskResultData> {
   const chain = buildChain(spec.chain, fns, ctx, sink);
   const input = spec.input;
   const full = (): boolean => output.full?.() === true;
@@ -39,6 +48,7 @@ async function runBody(spec: TaskSpec, ctx: TaskContext): Promise<TaskResultData
       for await (const batch of readSplit(split, splitStats, ctx.signal)) {
         stats.rowsIn += batch.length;
         await chain.pushBatch(batch);
+        await output.drain?.();
         stopIfAborted(ctx);
         // first(n): the source stops once the task has its records (leaving the loop closes the file).
         if (full()) break;
@@ -54,6 +64,7 @@ async function runBody(spec: TaskSpec, ctx: TaskContext): Promise<TaskResultData
     for (const batch of input.batches) {
       stats.rowsIn += batch.length;
       await chain.pushBatch(batch);
+      await output.drain?.();
       stopIfAborted(ctx);
       if (full()) break;
     }
