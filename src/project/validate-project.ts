@@ -47,7 +47,9 @@ export async function validateProject(session: ProjectSession, options: { job?: 
   }
   checkUnused(session, seen, issues);
   const p = session.project;
-  return { checked: { relations: p.relations.size, mappings: p.mappings.size, targets: p.targets.size, jobs: jobs.length }, issues };
+  // One problem met from several places (a job and the unused check, several jobs) is one finding.
+  const unique = [...new Map(issues.map((i) => [`${i.severity} ${i.message}`, i])).values()];
+  return { checked: { relations: p.relations.size, mappings: p.mappings.size, targets: p.targets.size, jobs: jobs.length }, issues: unique };
 }
 
 function firstInstance(job: Job, args: readonly string[], issues: ValidationIssue[]) {
@@ -67,9 +69,9 @@ function firstInstance(job: Job, args: readonly string[], issues: ValidationIssu
 async function checkJob(job: Job, context: InstanceContext, seen: Record<'relations' | 'mappings' | 'targets', Set<string>>, issues: ValidationIssue[]): Promise<void> {
   const targets = [];
   for (const { name } of job.targets) {
+    seen.targets.add(name);
     try {
-      targets.push(context.target(name));
-      seen.targets.add(name);
+      targets.push(...context.checkDefinitions([name]));
     } catch (e) {
       issues.push({ severity: 'error', message: (e as Error).message });
     }
@@ -79,7 +81,9 @@ async function checkJob(job: Job, context: InstanceContext, seen: Record<'relati
     try {
       phaseDag(phase, targets, all, context, context.config.get('weft.execution.scheduler.class'));
     } catch (e) {
+      // The same loop shows in every phase that orders by it: report the first.
       issues.push({ severity: 'error', message: (e as Error).message });
+      break;
     }
   }
   const written = targets.flatMap((t) => t.provides('build', context));
@@ -120,6 +124,7 @@ function checkUnused(session: ProjectSession, seen: Record<'relations' | 'mappin
     }
   };
   check('relations', (n) => context.relation(n));
-  check('mappings', (n) => context.mappingDefinition(n));
+  // Definitions and what they read (inputs that exist, no loops); data is not read.
+  check('mappings', (n) => context.mappingRequires(n));
   check('targets', (n) => context.target(n));
 }

@@ -13,6 +13,7 @@ import type { ProjectSession } from '../session.js';
 import type { InstanceRecorder } from './recorder.js';
 import { MemoryRecords } from './recorder.js';
 import { runJob, type JobRun } from './run-job.js';
+import { phaseDag } from './target-graph.js';
 
 /** What to run. */
 export interface ExecuteJobOptions {
@@ -82,6 +83,7 @@ export function planJob(session: ProjectSession, options: Pick<ExecuteJobOptions
 export async function executeJob(session: ProjectSession, options: ExecuteJobOptions): Promise<JobRun> {
   const plan = planJob(session, options);
   const signal = options.signal ?? new AbortController().signal;
+  checkBeforeRun(session, plan, signal);
   const records = memoryRecordsOf(session);
   const select = regex(options.target, '--target');
   const dirty = regex(options.dirty, '--dirty');
@@ -107,6 +109,19 @@ export async function executeJob(session: ProjectSession, options: ExecuteJobOpt
     ...(options.runId ? { runId: options.runId } : {}),
     ...(plan.pool !== undefined ? { pool: plan.pool } : {}),
   });
+}
+
+/**
+ * What can be checked before any target runs, with the first instance's variables: every target and
+ * what it reads exists, no mapping reads itself, and no phase's targets wait for each other in a loop.
+ */
+function checkBeforeRun(session: ProjectSession, plan: JobPlan, signal: AbortSignal): void {
+  const first = plan.instances[0];
+  if (first === undefined) return;
+  const context = session.context({ job: plan.job, instance: first, signal });
+  const targets = context.checkDefinitions(plan.job.targets.map((t) => t.name));
+  const all = new Set(targets.map((t) => t.name));
+  for (const phase of plan.phases) phaseDag(phase, targets, all, context, plan.scheduler);
 }
 
 /** A job of its own for targets named on the command line: no parameters, the project's config. */

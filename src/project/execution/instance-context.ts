@@ -10,6 +10,7 @@ import type { ResolvedConfig } from '../../config/index.js';
 import type { ExecutionEnvironment } from '../../dataflow/index.js';
 import { closest } from '../../config/suggest.js';
 import { digestOf } from '../digest.js';
+import type { EntitySetup } from '../entity-setup.js';
 import { ProjectError } from '../errors.js';
 import { prepare, type Kinds } from '../instantiate.js';
 import type { Variables } from '../load/variables.js';
@@ -100,6 +101,22 @@ export class InstanceContext implements MappingContext, TargetContext {
     return this.#requiresOf(name, []);
   }
 
+  /**
+   * Builds targets and every mapping and relation they read — definitions only, no data — so a
+   * name that does not exist or a mapping that reads itself fails before any target runs, at the
+   * position of what names it.
+   */
+  checkDefinitions(targets: readonly string[]): Target[] {
+    return targets.map((name) => {
+      const target = this.target(name);
+      for (const mapping of target.mappings) {
+        this.#mustExist('mappings', mapping, `target \`${name}\` reads mapping \`${mapping}\``, target.location);
+        this.mappingRequires(mapping);
+      }
+      return target;
+    });
+  }
+
   /** Every relation read (with its filter) below mapping `name`, transitively, in a stable order. */
   relationReads(name: string): RelationRead[] {
     const out: RelationRead[] = [];
@@ -173,6 +190,8 @@ export class InstanceContext implements MappingContext, TargetContext {
     if (chain.includes(name)) throw new ProjectError(`mapping \`${name}\` reads itself: ${[...chain, name].join(' → ')}. Break the loop.`, { location: this.project.mappings.get(name)?.location });
     const definition = this.mappingDefinition(name);
     const own = definition.reads.flatMap((read) => this.relation(read.relation, read.location).requires(read.filter));
+    const location = this.project.mappings.get(name)?.location;
+    for (const input of definition.inputs) this.#mustExist('mappings', input, `mapping \`${name}\` reads mapping \`${input}\``, location);
     const out = [...own, ...definition.inputs.flatMap((input) => this.#requiresOf(input, [...chain, name]))];
     this.#requires.set(name, out);
     return out;
@@ -188,15 +207,23 @@ export class InstanceContext implements MappingContext, TargetContext {
     return built;
   }
 
+  /** Throws, saying who refers to it and where, when the project has no such entity. */
+  #mustExist(section: Exclude<Section, 'jobs'>, name: string, reference: string, at: SourceLocation | undefined): void {
+    if (!this.project[section].has(name)) throw this.#missing(section, name, `${reference}, which does not exist`, at);
+  }
+
+  #missing(section: Exclude<Section, 'jobs'>, name: string, lead: string, at: SourceLocation | undefined): ProjectError {
+    const known = [...this.project[section].keys()];
+    const near = closest(name, known, 1);
+    return new ProjectError(`${lead}${near.length > 0 ? `; did you mean \`${near[0]}\`?` : ''} (${section}: ${known.join(', ') || 'none'})`, { location: at });
+  }
+
   #entity(section: Exclude<Section, 'jobs'>, name: string, at?: SourceLocation): RawEntity {
     const entity = this.project[section].get(name);
     if (entity) return entity;
-    const known = [...this.project[section].keys()];
-    const near = closest(name, known, 1);
-    throw new ProjectError(`there is no ${singular(section)} \`${name}\`${near.length > 0 ? `; did you mean \`${near[0]}\`?` : ''} (${section}: ${known.join(', ') || 'none'})`, {
-      location: at,
-    });
+    throw this.#missing(section, name, `there is no ${singular(section)} \`${name}\``, at);
   }
+
 
   #create(section: Exclude<Section, 'jobs'>, entity: RawEntity): Built<Relation | Mapping | Target> {
     const dir = this.project.dir;
@@ -214,7 +241,21 @@ export class InstanceContext implements MappingContext, TargetContext {
       return { value: p.kind.create(p.spec, p.setup), digest: p.digest };
     }
     const p = prepare(entity, this.variables, this.#kinds.targets, dir);
+    for (const field of ['before', 'after'] as const) this.#checkTargetNames(entity.name, field, p.common[field] ?? [], p.setup);
     const setup = { ...p.setup, description: p.common.description, before: p.common.before ?? [], after: p.common.after ?? [] };
     return { value: p.kind.create(p.spec, setup), digest: p.digest };
+  }
+
+  /** `before` / `after` must name targets of the project (a typo would silently lose the order). */
+  #checkTargetNames(target: string, field: 'before' | 'after', names: readonly string[], setup: EntitySetup): void {
+    names.forEach((name, i) => {
+      if (this.project.targets.has(name)) return;
+      const known = [...this.project.targets.keys()].filter((n) => n !== target);
+      const near = closest(name, known, 1);
+      throw new ProjectError(
+        `target \`${target}\`: \`${field}\` names \`${name}\`, which is not a target of the project${near.length > 0 ? ` (did you mean \`${near[0]}\`?)` : ''}; its targets: ${known.join(', ') || 'none'}`,
+        { location: setup.locate([field, i]) },
+      );
+    });
   }
 }

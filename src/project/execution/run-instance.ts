@@ -67,7 +67,7 @@ export async function runInstance(options: RunInstanceOptions): Promise<Instance
   let fatal = false;
   let targets: Target[] = [];
   try {
-    targets = options.targets.map((name) => context.target(name));
+    targets = context.checkDefinitions(options.targets);
   } catch (cause) {
     error = cause as Error;
     fatal = true;

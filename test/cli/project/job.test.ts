@@ -159,8 +159,45 @@ jobs:
     });
     writeFileSync(join(dir, 'project.yml'), 'name: p\nmodules: [cycle.yml]\n');
     const r = weft(dir, 'job', 'build', '-f', '.', 'loop', '--no-progress');
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/the targets depend on each other in a cycle \(ta → tb → ta\) in the create phase|cycle/);
-    expect(r.stdout).toMatch(/ta: provides file:.*out\/a; requires file:.*out\/b/);
+    // Found before anything runs: exit 2, and no target created its folder.
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cycle\.yml:8:3: the targets depend on each other in a cycle \(ta → tb → ta\) in the build phase/);
+    expect(r.stderr).toMatch(/ta: provides file:.*out\/a; requires file:.*out\/b/);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('refuses before anything runs a before/after, a mapping or a mapping input that names nothing', () => {
+    const dir = makeProject({
+      'names.yml': `relations:
+  a: { kind: file, format: csv, location: out/a }
+  b: { kind: file, format: csv, location: out/b }
+mappings:
+  ra: { kind: read, relation: a }
+  fa: { kind: filter, input: rx, condition: "x > 1" }
+targets:
+  ta: { kind: relation, mapping: ra, relation: b, after: [tz] }
+  tb: { kind: relation, mapping: rz, relation: b }
+  tc: { kind: relation, mapping: fa, relation: b }
+jobs:
+  after: { targets: [ta] }
+  mapping: { targets: [tb] }
+  input: { targets: [tc] }
+`,
+    });
+    writeFileSync(join(dir, 'project.yml'), 'name: p\nmodules: [names.yml]\n');
+    const after = weft(dir, 'job', 'build', '-f', '.', 'after', '--no-progress');
+    expect(after.code).toBe(2);
+    expect(after.stderr).toMatch(/names\.yml:8:\d+: target `ta`: `after` names `tz`, which is not a target of the project \(did you mean `tb`\?\); its targets: tb, tc/);
+    const mapping = weft(dir, 'job', 'build', '-f', '.', 'mapping', '--no-progress');
+    expect(mapping.code).toBe(2);
+    expect(mapping.stderr).toMatch(/names\.yml:9:3: target `tb` reads mapping `rz`, which does not exist; did you mean `ra`\? \(mappings: ra, fa\)/);
+    const input = weft(dir, 'job', 'build', '-f', '.', 'input', '--no-progress');
+    expect(input.code).toBe(2);
+    expect(input.stderr).toMatch(/names\.yml:6:3: mapping `fa` reads mapping `rx`, which does not exist/);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    // project validate finds the same three, each once, though jobs and the unused check meet them again.
+    const validate = weft(dir, 'project', 'validate', '-f', '.');
+    expect(validate.code).toBe(2);
+    for (const what of ['`after` names `tz`', 'reads mapping `rz`', 'reads mapping `rx`']) expect(validate.stderr.split(what)).toHaveLength(2);
   });
 });
