@@ -60,7 +60,8 @@ export async function runInstance(options: RunInstanceOptions): Promise<Instance
   const startedAt = Date.now();
   const { context } = options;
   const phases: PhaseRun[] = [];
-  const failedTargets = new Map<string, Phase>();
+  /** Targets that later phases skip, with why. */
+  const failedTargets = new Map<string, string>();
   let status: Exclude<InstanceStatus, 'not-run'> = 'succeeded';
   let error: Error | undefined;
   /** An error that leaves nothing to run: the targets could not be built, or a phase could not be planned. */
@@ -94,7 +95,7 @@ export async function runInstance(options: RunInstanceOptions): Promise<Instance
   return { key: options.key, status, phases, startedAt, endedAt: Date.now(), ...(error ? { error } : {}) };
 }
 
-async function runPhase(phase: Phase, targets: readonly Target[], failedTargets: Map<string, Phase>, options: RunInstanceOptions): Promise<PhaseRun> {
+async function runPhase(phase: Phase, targets: readonly Target[], failedTargets: Map<string, string>, options: RunInstanceOptions): Promise<PhaseRun> {
   const started = Date.now();
   const { context } = options;
   const dag = phaseDag(phase, targets, options.selected, context, options.scheduler);
@@ -117,7 +118,11 @@ async function runPhase(phase: Phase, targets: readonly Target[], failedTargets:
   // In the order they started (those that never started last, in DAG order).
   const rank = (name: string): number => (startOrder.includes(name) ? startOrder.indexOf(name) : Infinity);
   runs.sort((a, b) => rank(a.target) - rank(b.target));
-  for (const run of runs) if (run.status === 'failed') failedTargets.set(run.target, phase);
+  for (const run of runs) {
+    // Under keep-going a target skipped for a failure upstream stays skipped in the later phases.
+    if (run.status === 'failed') failedTargets.set(run.target, `it failed in the ${phase} phase`);
+    else if (run.status === 'skipped' && !failedTargets.has(run.target)) failedTargets.set(run.target, `it was skipped in the ${phase} phase${run.reason ? ` (${run.reason})` : ''}`);
+  }
   const status = result.status === 'cancelled' ? 'cancelled' : result.status === 'failed' ? 'failed' : 'succeeded';
   return { phase, status, targets: runs, durationMs: Date.now() - started };
 }
@@ -125,12 +130,12 @@ async function runPhase(phase: Phase, targets: readonly Target[], failedTargets:
 async function runTarget(
   phase: Phase,
   target: Target,
-  failedTargets: ReadonlyMap<string, Phase>,
+  failedTargets: ReadonlyMap<string, string>,
   outcomes: Map<string, Omit<TargetRun, 'target' | 'phase'>>,
   options: RunInstanceOptions,
 ): Promise<NodeExecution> {
   const earlier = failedTargets.get(target.name);
-  if (earlier !== undefined) return { skipped: { reason: `it failed in the ${earlier} phase` } };
+  if (earlier !== undefined) return { skipped: { reason: earlier } };
   if (options.signal.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new CancelledError();
   const { context, recorder } = options;
   if (options.recorder.doneBefore(phase, target.name)) {

@@ -101,6 +101,9 @@ describe('weft job build', { timeout: 180_000 }, () => {
     expect(strict.stdout).toMatch(/✗ unique\(station\): 1 keys occur more than once, e\.g\. s1 \(2×\)/);
     const going = json(weft(dir, 'job', 'build', '-f', '.', 'main', '--keep-going', '-D', 'delayMs=-1', '--json', '--no-progress').stdout);
     expect(statuses(going, 'build')).toEqual(['year=2011 measurements=failed', 'year=2011 summary=skipped']);
+    // Skipped in build for a failure upstream, summary is skipped in verify too (it was never built).
+    const verify = going.instances[0]!.phases.find((p) => p.phase === 'verify')!.targets;
+    expect(verify.filter((t) => t.target === 'summary' || t.target === 'measurements').map((t) => `${t.target}=${t.status}`).sort()).toEqual(['measurements=skipped', 'summary=skipped']);
   });
 
   it('prints the plan on --dry-run and writes nothing; truncate and destroy undo in reverse order', () => {
