@@ -85,8 +85,9 @@ export async function executeJob(session: ProjectSession, options: ExecuteJobOpt
   const signal = options.signal ?? new AbortController().signal;
   checkBeforeRun(session, plan, signal);
   const records = memoryRecordsOf(session);
-  const select = regex(options.target, '--target');
-  const dirty = regex(options.dirty, '--dirty');
+  const names = plan.job.targets.map((t) => t.name);
+  const select = regex(options.target, '--target', names, plan.job.name);
+  const dirty = regex(options.dirty, '--dirty', names, plan.job.name);
   return runJob({
     job: plan.job.name,
     targets: plan.job.targets.map((t) => t.name),
@@ -145,11 +146,17 @@ function memoryRecordsOf(session: ProjectSession): MemoryRecords {
   return records;
 }
 
-function regex(text: string | undefined, flag: string): RegExp | undefined {
+/** `--target` / `--dirty`: a regular expression that must match whole names, and match at least one. */
+function regex(text: string | undefined, flag: string, targets: readonly string[], job: string): RegExp | undefined {
   if (text === undefined) return undefined;
+  let pattern: RegExp;
   try {
-    return new RegExp(`^(?:${text})$`);
+    pattern = new RegExp(`^(?:${text})$`);
   } catch (error) {
     throw new ProjectError(`${flag} ${text}: expected a regular expression of target names, got one that does not compile (${(error as Error).message})`);
   }
+  if (!targets.some((t) => pattern.test(t))) {
+    throw new ProjectError(`${flag} ${text} matches none of the targets of job \`${job}\` (it must match a whole name: \`${text}.*\` for names that start with it); its targets: ${targets.join(', ')}`);
+  }
+  return pattern;
 }

@@ -131,6 +131,9 @@ describe('bad input exits 2 with the position', { timeout: 120_000 }, () => {
     const job = weft(dir, 'job', 'build', '-f', '.', 'mian');
     expect(job.code).toBe(2);
     expect(job.stderr).toMatch(/project `cli_demo` has no job `mian` \(did you mean `main`\?\); its jobs: main/);
+    const none = weft(dir, 'job', 'build', '-f', '.', 'main', '--target', 'summ');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--target summ matches none of the targets of job `main` \(it must match a whole name: `summ\.\*` for names that start with it\); its targets: /);
     const arg = weft(dir, 'job', 'build', '-f', '.', 'main', 'year=20x1');
     expect(arg.code).toBe(2);
     expect(arg.stderr).toMatch(/year=20x1: expected a whole number such as 2013 for parameter `year` \(integer\), got "20x1"/);
