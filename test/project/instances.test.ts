@@ -29,7 +29,12 @@ describe('job instances', () => {
     expect(() => expandInstances('main', [day], [])).toThrow(/missing a value for parameter `day`, which has no default/);
     expect(() => expandInstances('main', [year], ['year=20x3'])).toThrow(/expected a whole number such as 2013 for parameter `year` \(integer\), got "20x3"/);
     expect(() => expandInstances('main', [year], ['year:start=2000'])).toThrow(/needs both year:start=… and year:end=… \(the end is exclusive\)/);
-    expect(() => expandInstances('main', [year], ['year:start=2000', 'year:end=2000'])).toThrow(/gives no instance/);
+    expect(() => expandInstances('main', [year], ['year:start=2000', 'year:end=2000'])).toThrow(/gives no instance — the end is exclusive, so it must be above the start \(e\.g\. year:end=2001\)/);
+    expect(() => expandInstances('main', [year], ['year=1', 'year=2'])).toThrow(/parameter `year` is given twice \(year=1, year=2\); give it once/);
+    expect(() => expandInstances('main', [year], ['year:start=1', 'year:start=2', 'year:end=5'])).toThrow(/year:start is given twice \(1 and 2\)/);
+    expect(() => expandInstances('main', [day], ['day:start=2020-01-01', 'day:end=2020-01-04', 'day:step=PT6H'])).toThrow(
+      /parameter `day` is a date, so day:step must be whole days, weeks, months or years \(P1D, P1W, P1M, P1Y\), got "PT6H"; for hours, make `day` a timestamp parameter/,
+    );
     expect(() => expandInstances('main', [year], ['year=1', 'year:start=2'])).toThrow(/both a value and a range/);
     expect(() => expandInstances('main', [region], ['region:start=a', 'region:end=b'])).toThrow(/of type string, which has no ranges/);
   });

@@ -80,10 +80,13 @@ function parseArgs(job: string, parameters: readonly Parameter[], args: readonly
     }
     if (part === undefined) {
       if (out.range.has(name)) throw new ProjectError(`job \`${job}\`: parameter \`${name}\` is given both a value and a range; give one of them`);
+      if (out.fixed.has(name)) throw new ProjectError(`job \`${job}\`: parameter \`${name}\` is given twice (${args.filter((a) => a.startsWith(`${name}=`)).join(', ')}); give it once, or a range ${name}:start=… ${name}:end=…`);
       out.fixed.set(name, parseParameterValue(parameter, value, arg));
     } else {
       if (out.fixed.has(name)) throw new ProjectError(`job \`${job}\`: parameter \`${name}\` is given both a value and a range; give one of them`);
-      out.range.set(name, { ...out.range.get(name), [part]: value });
+      const range = out.range.get(name);
+      if (range?.[part] !== undefined) throw new ProjectError(`job \`${job}\`: ${name}:${part} is given twice (${range[part]} and ${value}); give it once`);
+      out.range.set(name, { ...range, [part]: value });
     }
   }
   return out;
@@ -116,13 +119,18 @@ function rangeValues(job: string, parameter: Parameter, range: { start?: string;
   } else if (start instanceof Date && end instanceof Date) {
     const step = parseDuration(stepText ?? (parameter.type === 'date' ? 'P1D' : 'PT1H'));
     if (!step) throw new ProjectError(`job \`${job}\`: expected ${name}:step to be an ISO-8601 duration such as P1D or PT6H, got ${JSON.stringify(stepText)}`);
+    if (parameter.type === 'date' && step.ms !== 0) {
+      throw new ProjectError(
+        `job \`${job}\`: parameter \`${name}\` is a date, so ${name}:step must be whole days, weeks, months or years (P1D, P1W, P1M, P1Y), got ${JSON.stringify(stepText)}; for hours, make \`${name}\` a timestamp parameter`,
+      );
+    }
     for (let v = start; v < end && values.length <= MAX_INSTANCES; v = addDuration(v, step)) values.push(v);
   } else {
     throw new ProjectError(`job \`${job}\`: parameter \`${name}\` is of type ${parameter.type}, which has no ranges; ranges work for integer, long, date and timestamp parameters`);
   }
   if (values.length === 0) {
     throw new ProjectError(
-      `job \`${job}\`: ${name}:start=${range.start} ${name}:end=${range.end} gives no instance — the end is exclusive, so it must be above the start (e.g. ${name}:end=${range.end === range.start ? 'one step later' : range.start})`,
+      `job \`${job}\`: ${name}:start=${range.start} ${name}:end=${range.end} gives no instance — the end is exclusive, so it must be above the start (e.g. ${name}:end=${typeof start === 'number' ? start + (stepText === undefined ? 1 : Number(stepText)) : 'a later value'})`,
     );
   }
   return values;
