@@ -71,7 +71,13 @@ async function checkJob(job: Job, context: InstanceContext, seen: Record<'relati
   for (const { name } of job.targets) {
     seen.targets.add(name);
     try {
-      targets.push(...context.checkDefinitions([name]));
+      const [target] = context.checkDefinitions([name]);
+      // What it writes and reads, so a bad partition or a missing relation is found here too.
+      for (const phase of LIFECYCLES.build) {
+        target!.provides(phase, context);
+        target!.requires(phase, context);
+      }
+      targets.push(target!);
     } catch (e) {
       issues.push({ severity: 'error', message: (e as Error).message });
     }
@@ -126,5 +132,8 @@ function checkUnused(session: ProjectSession, seen: Record<'relations' | 'mappin
   check('relations', (n) => context.relation(n));
   // Definitions and what they read (inputs that exist, no loops); data is not read.
   check('mappings', (n) => context.mappingRequires(n));
-  check('targets', (n) => context.target(n));
+  check('targets', (n) => {
+    const target = context.target(n);
+    for (const phase of LIFECYCLES.build) target.provides(phase, context);
+  });
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ProjectError } from '../errors.js';
 import type { Phase } from '../phases.js';
+import { typePartitionValues } from '../relations/partitions.js';
 import type { PartitionValues } from '../relations/relation.js';
 import type { Resource } from '../resources.js';
 import { nameSpec, partitionValuesSpec } from '../spec/common.js';
@@ -105,7 +106,17 @@ class RelationTarget implements Target {
     }
   }
 
+  /** The relation written, its `partition` checked against the relation's partition columns (at the field's position). */
   #relation(ctx: TargetContext) {
-    return ctx.relation(this.#spec.relation, this.#setup.locate(['relation']));
+    const relation = ctx.relation(this.#spec.relation, this.#setup.locate(['relation']));
+    if (this.#partition !== undefined) {
+      try {
+        typePartitionValues(relation.partitionColumns, this.#partition, { complete: true, relation: relation.name });
+      } catch (error) {
+        if (!(error instanceof ProjectError)) throw error;
+        throw new ProjectError(`target \`${this.name}\`: ${error.message}`, { location: this.#setup.locate(['partition']), cause: error });
+      }
+    }
+    return relation;
   }
 }

@@ -134,6 +134,11 @@ describe('bad input exits 2 with the position', { timeout: 120_000 }, () => {
     const none = weft(dir, 'job', 'build', '-f', '.', 'main', '--target', 'summ');
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/--target summ matches none of the targets of job `main` \(it must match a whole name: `summ\.\*` for names that start with it\); its targets: /);
+    const partition = makeProject({ 'extra.yml': 'targets:\n  bad_partition:\n    kind: relation\n    mapping: stations\n    relation: measurements\n    partition: { yr: 2013 }\n' });
+    writeFileSync(join(partition, 'project.yml'), 'name: p\nmodules: [model.yml, jobs.yml, extra.yml]\n');
+    const badPartition = weft(partition, 'project', 'validate', '-f', '.');
+    expect(badPartition.code).toBe(2);
+    expect(badPartition.stderr).toMatch(/extra\.yml:6:16: target `bad_partition`: unknown partition column yr of relation measurements/);
     const arg = weft(dir, 'job', 'build', '-f', '.', 'main', 'year=20x1');
     expect(arg.code).toBe(2);
     expect(arg.stderr).toMatch(/year=20x1: expected a whole number such as 2013 for parameter `year` \(integer\), got "20x1"/);
