@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { EventStream } from '../events.js';
-import { runGraph, type ExecuteContext, type GraphRunResult, type NodeExecution } from '../graph/index.js';
+import { runGraph, type ExecuteContext, type GraphRunResult, type NodeExecution, type NodeResult } from '../graph/index.js';
 import { isLoadingUserModule } from '../runtime/index.js';
 import { JobScope, type Engine } from '../scheduler/engine.js';
 import type { TaskResult } from '../scheduler/index.js';
@@ -24,15 +24,16 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
   const runId = options.runId ?? randomUUID();
   if (isLoadingUserModule()) return inertResult(pipeline, runId);
   const config = options.config ?? engine.config;
-  const { plan, steps: prepared } = preflight(pipeline, { backend: engine.defaultBackend, pools: engine.pools });
+  const { plan, list: prepared, functions } = preflight(pipeline, { backend: engine.defaultBackend, pools: engine.pools });
   const events = options.events ?? new EventStream();
   const cache = new StepCache(options.cacheDir ?? resolve(config.get('weft.cache.dir')));
-  await engine.backends.prepare(functionsOf(prepared), options.signal);
+  await engine.backends.prepare(functions, options.signal);
   const scope = new JobScope(engine, events);
   try {
     return await engine.run(async () => {
       const jobId = scope.newJobId();
       const outputs = new Map<string, unknown>();
+      let finished = false;
       /** Runs one attempt of a step as a task of its own task set (stage = the step's index) and publishes its output. */
       const submit = (p: PreparedStep, args: Record<string, unknown>, ctx: ExecuteContext): Promise<NodeExecution> => {
         const taskSet = engine.scheduler.createTaskSet({ name: p.step.name, jobId, stageId: p.step.index });
@@ -57,7 +58,8 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
           taskSet.close();
         }
         return result.then((r) => {
-          publish(p.step, r.value, outputs);
+          // A step still running when its run was cancelled publishes nothing: the result is final.
+          if (!finished) publish(p.step, r.value, outputs);
           return { value: r.value, backend: r.backend, slot: r.slot, startedAt: r.startedAt, endedAt: r.endedAt };
         });
       };
@@ -70,8 +72,8 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
         events,
         reportsStart: true,
         execute: (node, ctx): Promise<NodeExecution> => {
-          const p = prepared.get(node.id)!;
-          const args = argumentsOf(p, plan.producers, prepared, outputs);
+          const p = prepared[node.data.index]!;
+          const args = argumentsOf(p, outputs);
           const { when, cache: cached } = p.step.options;
           // Plain steps take the short path: no extra promise per step for checks that do not apply.
           if (!when && !cached) return submit(p, args, ctx);
@@ -82,7 +84,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
               key = cache.key(p.step.fn, stepDefinition(p.step.fn)?.moduleUrl, args, p.label);
               const hit = await cache.get(pipeline.name, p.step.name, key);
               if (hit.hit) {
-                publish(p.step, hit.value, outputs);
+                if (!finished) publish(p.step, hit.value, outputs);
                 return { value: hit.value, cached: true };
               }
             }
@@ -92,6 +94,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
           })();
         },
       });
+      finished = true;
       return toPipelineResult(pipeline, graph, outputs);
     }, scope);
   } finally {
@@ -110,41 +113,16 @@ function transferable(p: PreparedStep): boolean {
  * an upstream output is moved only when this step is its only consumer and will not be retried;
  * otherwise it is copied too.
  */
-function argumentsOf(
-  p: PreparedStep,
-  producers: ReadonlyMap<string, string>,
-  prepared: ReadonlyMap<string, PreparedStep>,
-  outputs: ReadonlyMap<string, unknown>,
-): Record<string, unknown> {
+function argumentsOf(p: PreparedStep, outputs: ReadonlyMap<string, unknown>): Record<string, unknown> {
   const moving = transferable(p);
   const args: Record<string, unknown> = moving ? structuredClone({ ...p.step.params }) : { ...p.step.params };
-  if (p.step.inputs.size === 0) return args;
+  if (p.inputs.length === 0) return args;
   const retries = (p.step.options.retries ?? 0) > 0;
-  p.step.inputs.forEach((output, arg) => {
+  for (const { arg, output, producer } of p.inputs) {
     const value = outputs.get(output);
-    if (!moving) {
-      args[arg] = value;
-      return;
-    }
-    const producer = prepared.get(producers.get(output) ?? '');
-    const sole = producer !== undefined && producer.consumers === 1 && !retries;
-    args[arg] = sole ? value : structuredClone(value);
-  });
-  return args;
-}
-
-/** Each function the run calls, once (the first step naming it labels it), for the backends to check. */
-function functionsOf(prepared: ReadonlyMap<string, PreparedStep>): Array<{ fn: PreparedStep['ref']; label: string; backend: PreparedStep['backend'] }> {
-  const seen = new Map<PreparedStep['ref'], Set<PreparedStep['backend']>>();
-  const list: Array<{ fn: PreparedStep['ref']; label: string; backend: PreparedStep['backend'] }> = [];
-  for (const p of prepared.values()) {
-    let kinds = seen.get(p.ref);
-    if (kinds === undefined) seen.set(p.ref, (kinds = new Set()));
-    if (kinds.has(p.backend)) continue;
-    kinds.add(p.backend);
-    list.push({ fn: p.ref, label: p.label, backend: p.backend });
+    args[arg] = !moving || (producer.consumers === 1 && !retries) ? value : structuredClone(value);
   }
-  return list;
+  return args;
 }
 
 /** Publishes a step's return value under its name and its declared outputs. */
@@ -167,30 +145,30 @@ function publish(step: PipelineStep, value: unknown, outputs: Map<string, unknow
 }
 
 function toPipelineResult(pipeline: Pipeline, graph: GraphRunResult, outputs: Map<string, unknown>): PipelineResult {
-  const steps: StepResult[] = [];
-  for (const node of graph.nodes.values()) {
-    const r: StepResult = { name: node.id, status: node.status, attempts: node.attempts };
-    if (node.status === 'succeeded') r.output = node.value;
-    if (node.error) r.error = node.error;
-    if (node.startedAt !== undefined) r.startedAt = node.startedAt;
-    if (node.endedAt !== undefined) r.endedAt = node.endedAt;
-    if (node.durationMs !== undefined) r.durationMs = node.durationMs;
-    if (node.backend !== undefined) r.backend = node.backend;
-    if (node.slot !== undefined) r.slot = node.slot;
-    if (node.cached) r.cached = true;
-    if (node.reason !== undefined) r.reason = node.reason;
-    steps.push(r);
-  }
   return new PipelineResult({
     pipeline: pipeline.name,
     runId: graph.runId,
     status: graph.status,
     startedAt: graph.startedAt,
     endedAt: graph.endedAt,
-    steps,
-    outputs: Object.fromEntries(outputs),
+    steps: () => Array.from(graph.nodes.values(), toStepResult),
+    outputs: () => Object.fromEntries(outputs),
     error: graph.error,
   });
+}
+
+function toStepResult(node: NodeResult): StepResult {
+  const r: StepResult = { name: node.id, status: node.status, attempts: node.attempts };
+  if (node.status === 'succeeded') r.output = node.value;
+  if (node.error) r.error = node.error;
+  if (node.startedAt !== undefined) r.startedAt = node.startedAt;
+  if (node.endedAt !== undefined) r.endedAt = node.endedAt;
+  if (node.durationMs !== undefined) r.durationMs = node.durationMs;
+  if (node.backend !== undefined) r.backend = node.backend;
+  if (node.slot !== undefined) r.slot = node.slot;
+  if (node.cached) r.cached = true;
+  if (node.reason !== undefined) r.reason = node.reason;
+  return r;
 }
 
 /**
