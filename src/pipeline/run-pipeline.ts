@@ -10,7 +10,8 @@ import { EventStream } from '../events.js';
 import { runGraph, type ExecuteContext, type GraphRunResult, type NodeExecution, type NodeResult } from '../graph/index.js';
 import { isLoadingUserModule } from '../runtime/index.js';
 import { JobScope, type Engine } from '../scheduler/engine.js';
-import type { TaskResult } from '../scheduler/index.js';
+import type { TaskRequest } from '../runtime/index.js';
+import type { TaskResult, TaskSink } from '../scheduler/index.js';
 import { StepCache } from './cache.js';
 import { StepOutputError } from './errors.js';
 import type { Pipeline, PipelineStep } from './pipeline.js';
@@ -32,36 +33,22 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
   try {
     return await engine.run(async () => {
       const jobId = scope.newJobId();
-      const outputs = new Map<string, unknown>();
-      let finished = false;
+      const outputs = new RunOutputs();
       /** Runs one attempt of a step as a task of its own task set (stage = the step's index) and publishes its output. */
       const submit = (p: PreparedStep, args: Record<string, unknown>, ctx: ExecuteContext): Promise<NodeExecution> => {
         const taskSet = engine.scheduler.createTaskSet({ name: p.step.name, jobId, stageId: p.step.index });
-        let result: Promise<TaskResult>;
+        const request: TaskRequest = { fn: p.ref, mode: 'call', input: args, label: p.label, attempt: ctx.attempt, backend: p.backend };
+        if (transferable(p)) request.transfer = true;
         try {
-          result = engine.scheduler.submit(
-            taskSet,
-            {
-              fn: p.ref,
-              mode: 'call',
-              input: args,
-              label: p.label,
-              attempt: ctx.attempt,
-              backend: p.backend,
-              ...(transferable(p) ? { transfer: true } : {}),
-            },
+          return new Promise<NodeExecution>((resolve, reject) => {
             // Step retries are the DAG executor's: one attempt per submission here.
-            { signal: ctx.abortSource, maxFailures: 1, onStart: (slot) => ctx.started({ backend: p.backend, slot }) },
-          );
+            const options = { signal: ctx.abortSource, maxFailures: 1 };
+            engine.scheduler.submitTo(new StepTask(p, ctx, outputs, resolve, reject), taskSet, request, options);
+          });
         } finally {
           // The set takes no other task; closing it now only forbids later submissions.
           taskSet.close();
         }
-        return result.then((r) => {
-          // A step still running when its run was cancelled publishes nothing: the result is final.
-          if (!finished) publish(p.step, r.value, outputs);
-          return { value: r.value, backend: r.backend, slot: r.slot, startedAt: r.startedAt, endedAt: r.endedAt };
-        });
       };
       const graph = await runGraph(plan.dag, {
         name: pipeline.name,
@@ -73,7 +60,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
         reportsStart: true,
         execute: (node, ctx): Promise<NodeExecution> => {
           const p = prepared[node.data.index]!;
-          const args = argumentsOf(p, outputs);
+          const args = argumentsOf(p, outputs.values);
           const { when, cache: cached } = p.step.options;
           // Plain steps take the short path: no extra promise per step for checks that do not apply.
           if (!when && !cached) return submit(p, args, ctx);
@@ -84,7 +71,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
               key = cache.key(p.step.fn, stepDefinition(p.step.fn)?.moduleUrl, args, p.label);
               const hit = await cache.get(pipeline.name, p.step.name, key);
               if (hit.hit) {
-                if (!finished) publish(p.step, hit.value, outputs);
+                outputs.publish(p.step, hit.value);
                 return { value: hit.value, cached: true };
               }
             }
@@ -94,8 +81,8 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
           })();
         },
       });
-      finished = true;
-      return toPipelineResult(pipeline, graph, outputs);
+      outputs.finished = true;
+      return toPipelineResult(pipeline, graph, outputs.values);
     }, scope);
   } finally {
     scope.close();
@@ -125,22 +112,65 @@ function argumentsOf(p: PreparedStep, outputs: ReadonlyMap<string, unknown>): Re
   return args;
 }
 
-/** Publishes a step's return value under its name and its declared outputs. */
-function publish(step: PipelineStep, value: unknown, outputs: Map<string, unknown>): void {
-  outputs.set(step.name, value);
-  if (step.outputs.length === 1) {
-    outputs.set(step.outputs[0]!, value);
-  } else if (step.outputs.length > 1) {
-    if (value === null || typeof value !== 'object') {
-      throw new StepOutputError(
-        `step "${step.name}" declares outputs ${step.outputs.map((o) => `"${o}"`).join(', ')} and so must return an object with those properties; it returned ${value === null ? 'null' : typeof value}`,
-      );
+/** The outputs a run published, by name (step names and declared output names). */
+class RunOutputs {
+  readonly values = new Map<string, unknown>();
+  /** Set once the run's result is decided: a step still running then (a cache read outliving a cancellation) publishes nothing. */
+  finished = false;
+
+  /** Publishes a step's return value under its name and its declared outputs. */
+  publish(step: PipelineStep, value: unknown): void {
+    if (this.finished) return;
+    const outputs = this.values;
+    outputs.set(step.name, value);
+    if (step.outputs.length === 1) {
+      outputs.set(step.outputs[0]!, value);
+    } else if (step.outputs.length > 1) {
+      if (value === null || typeof value !== 'object') {
+        throw new StepOutputError(
+          `step "${step.name}" declares outputs ${step.outputs.map((o) => `"${o}"`).join(', ')} and so must return an object with those properties; it returned ${value === null ? 'null' : typeof value}`,
+        );
+      }
+      const missing = step.outputs.filter((o) => !(o in value));
+      if (missing.length > 0) {
+        throw new StepOutputError(`step "${step.name}" returned an object without the declared output(s) ${missing.map((o) => `"${o}"`).join(', ')}`);
+      }
+      for (const o of step.outputs) outputs.set(o, (value as Record<string, unknown>)[o]);
     }
-    const missing = step.outputs.filter((o) => !(o in value));
-    if (missing.length > 0) {
-      throw new StepOutputError(`step "${step.name}" returned an object without the declared output(s) ${missing.map((o) => `"${o}"`).join(', ')}`);
+  }
+}
+
+/**
+ * One attempt of a step as the scheduler's task sink: reports where it started, publishes the
+ * output and settles the promise the graph executor waits on (one object instead of a promise
+ * and three closures per step).
+ */
+class StepTask implements TaskSink {
+  constructor(
+    readonly p: PreparedStep,
+    readonly ctx: ExecuteContext,
+    readonly outputs: RunOutputs,
+    readonly settle: (execution: NodeExecution) => void,
+    readonly fail: (error: unknown) => void,
+  ) {}
+
+  started(slot: number): void {
+    this.ctx.started({ backend: this.p.backend, slot });
+  }
+
+  resolve(result: TaskResult): void {
+    try {
+      this.outputs.publish(this.p.step, result.value);
+    } catch (error) {
+      this.fail(error);
+      return;
     }
-    for (const o of step.outputs) outputs.set(o, (value as Record<string, unknown>)[o]);
+    // A task result is a node execution: value, backend, slot and times.
+    this.settle(result);
+  }
+
+  reject(error: unknown): void {
+    this.fail(error);
   }
 }
 
