@@ -105,3 +105,16 @@ describe('AsyncBackend.start', () => {
     expect(failures[0]).toBeInstanceOf(CancelledError);
   });
 });
+
+describe('a task set drained and given more tasks', () => {
+  it('runs the later tasks in submission order', async () => {
+    const backend = new InstantBackend(1);
+    const scheduler = new TaskScheduler({ backend });
+    const set = scheduler.createTaskSet({ name: 'stage' });
+    await scheduler.submit(set, local(() => 0, 'a'));
+    await Promise.all(['b', 'c', 'd'].map((label) => scheduler.submit(set, local(() => 0, label))));
+    expect(backend.order).toEqual(['a', 'b', 'c', 'd']);
+    set.close();
+    await scheduler.close();
+  });
+});
