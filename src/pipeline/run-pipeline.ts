@@ -35,16 +35,13 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
       const jobId = scope.newJobId();
       const outputs = new RunOutputs();
       /** Runs one attempt of a step as a task of its own task set (stage = the step's index) and publishes its output. */
-      const submit = (p: PreparedStep, args: Record<string, unknown>, ctx: ExecuteContext): Promise<NodeExecution> => {
+      const submit = (p: PreparedStep, args: Record<string, unknown>, ctx: ExecuteContext, sink: StepSink): void => {
         const taskSet = engine.scheduler.createTaskSet({ name: p.step.name, jobId, stageId: p.step.index });
         const request: TaskRequest = { fn: p.ref, mode: 'call', input: args, label: p.label, attempt: ctx.attempt, backend: p.backend };
         if (transferable(p)) request.transfer = true;
         try {
-          return new Promise<NodeExecution>((resolve, reject) => {
-            // Step retries are the DAG executor's: one attempt per submission here.
-            const options = { signal: ctx.abortSource, maxFailures: 1 };
-            engine.scheduler.submitTo(new StepTask(p, ctx, outputs, resolve, reject), taskSet, request, options);
-          });
+          // Step retries are the DAG executor's: one attempt per submission here.
+          engine.scheduler.submitTo(new StepTask(p, ctx, outputs, sink), taskSet, request, { signal: ctx.abortSource, maxFailures: 1 });
         } finally {
           // The set takes no other task; closing it now only forbids later submissions.
           taskSet.close();
@@ -58,12 +55,15 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
         ...(options.signal ? { signal: options.signal } : {}),
         events,
         reportsStart: true,
-        execute: (node, ctx): Promise<NodeExecution> => {
+        execute: (node, ctx): Promise<NodeExecution> | undefined => {
           const p = prepared[node.data.index]!;
           const args = argumentsOf(p, outputs.values);
           const { when, cache: cached } = p.step.options;
           // Plain steps take the short path: no extra promise per step for checks that do not apply.
-          if (!when && !cached) return submit(p, args, ctx);
+          if (!when && !cached) {
+            submit(p, args, ctx, ctx);
+            return undefined;
+          }
           return (async (): Promise<NodeExecution> => {
             if (when && !(await when(args))) return { skipped: { reason: 'its `when` condition was false' } };
             let key: string | undefined;
@@ -75,7 +75,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
                 return { value: hit.value, cached: true };
               }
             }
-            const execution = await submit(p, args, ctx);
+            const execution = await new Promise<NodeExecution>((succeed, fail) => submit(p, args, ctx, { succeed, fail }));
             if (key !== undefined) await cache.set(pipeline.name, p.step.name, key, execution.value);
             return execution;
           })();
@@ -140,18 +140,23 @@ class RunOutputs {
   }
 }
 
+/** Where a step attempt's outcome goes: the graph attempt itself, or a promise's resolvers. */
+interface StepSink {
+  succeed(execution: NodeExecution): void;
+  fail(error: unknown): void;
+}
+
 /**
  * One attempt of a step as the scheduler's task sink: reports where it started, publishes the
- * output and settles the promise the graph executor waits on (one object instead of a promise
- * and three closures per step).
+ * output and settles the graph attempt (one object instead of two promises and five closures
+ * per step).
  */
 class StepTask implements TaskSink {
   constructor(
     readonly p: PreparedStep,
     readonly ctx: ExecuteContext,
     readonly outputs: RunOutputs,
-    readonly settle: (execution: NodeExecution) => void,
-    readonly fail: (error: unknown) => void,
+    readonly sink: StepSink,
   ) {}
 
   started(slot: number): void {
@@ -162,15 +167,15 @@ class StepTask implements TaskSink {
     try {
       this.outputs.publish(this.p.step, result.value);
     } catch (error) {
-      this.fail(error);
+      this.sink.fail(error);
       return;
     }
     // A task result is a node execution: value, backend, slot and times.
-    this.settle(result);
+    this.sink.succeed(result);
   }
 
   reject(error: unknown): void {
-    this.fail(error);
+    this.sink.fail(error);
   }
 }
 
