@@ -29,6 +29,7 @@ export {
   type TaskRequest,
   type TaskOutcome,
   type WorkerBackend,
+  type RunSink,
   type ItemResult,
 } from './runtime/index.js';
 export {
@@ -46,6 +47,7 @@ export {
   type TaskResult,
   type TaskSet,
   type TaskSetOptions,
+  type TaskSink,
 } from './scheduler/index.js';
 export { Engine, type EngineOptions } from './scheduler/engine.js';
 export {

@@ -8,7 +8,16 @@
  */
 import type { BackendKind } from '../events.js';
 import { LazyAbortController, type AbortSource } from '../runtime/lazy-abort.js';
-import type { ExecuteContext } from './run-types.js';
+import type { ExecuteContext, NodeExecution } from './run-types.js';
+
+/** What the graph run does when an attempt settles through its context; one object per run. */
+export interface AttemptOutcomes {
+  fulfilled(attempt: Attempt, execution: NodeExecution): void;
+  rejected(attempt: Attempt, error: unknown): void;
+}
+
+/** Defers a settlement reported while `execute` is still running, so completions never nest inside the run's dispatch. */
+const settledPromise = Promise.resolve();
 
 /** The context of one attempt. @internal */
 export class Attempt extends LazyAbortController implements ExecuteContext {
@@ -27,10 +36,14 @@ export class Attempt extends LazyAbortController implements ExecuteContext {
   onStarted: ((where: { backend?: BackendKind; slot?: number }) => void) | undefined;
   /** Where the work runs, as reported by `started(where)`; kept for the node's result whatever the outcome. */
   where: { backend?: BackendKind; slot?: number } = {};
+  /** True while `execute` runs for this attempt. */
+  executing = false;
   #startReported = false;
+  readonly #outcomes: AttemptOutcomes;
 
-  constructor(index: number, node: string, attempt: number, runId: string, startedAt: number) {
+  constructor(index: number, node: string, attempt: number, runId: string, startedAt: number, outcomes: AttemptOutcomes) {
     super();
+    this.#outcomes = outcomes;
     this.index = index;
     this.node = node;
     this.attempt = attempt;
@@ -49,6 +62,18 @@ export class Attempt extends LazyAbortController implements ExecuteContext {
     this.#startReported = true;
     this.where = where;
     this.onStarted?.(where);
+  }
+
+  /** {@inheritDoc ExecuteContext.succeed} */
+  succeed(execution: NodeExecution): void {
+    if (this.executing) void settledPromise.then(() => this.#outcomes.fulfilled(this, execution));
+    else this.#outcomes.fulfilled(this, execution);
+  }
+
+  /** {@inheritDoc ExecuteContext.fail} */
+  fail(error: unknown): void {
+    if (this.executing) void settledPromise.then(() => this.#outcomes.rejected(this, error));
+    else this.#outcomes.rejected(this, error);
   }
 
   /** The reason the attempt was aborted, if it was. */

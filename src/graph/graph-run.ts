@@ -11,7 +11,7 @@
  */
 import { CancelledError, TimeoutError, describeValue, serializeError } from '../errors.js';
 import type { EventStream, NodeEvent, NodeEventType, RunEventType } from '../events.js';
-import { Attempt } from './attempt.js';
+import { Attempt, type AttemptOutcomes } from './attempt.js';
 import type { Dag, GraphNode, Topology } from './dag.js';
 import { topologyOf } from './dag.js';
 import { IndexHeap } from './index-heap.js';
@@ -109,7 +109,7 @@ export class GraphRun<T> {
 
   #startAttempt(i: number): void {
     const node = this.#nodes[i]!;
-    const attempt = new Attempt(i, node.id, ++this.#attempts[i]!, this.#s.runId, Date.now());
+    const attempt = new Attempt(i, node.id, ++this.#attempts[i]!, this.#s.runId, Date.now(), this.#outcomes);
     this.#current[i] = attempt;
     if (this.#s.events?.wants('node.started')) {
       if (this.#s.reportsStart) {
@@ -120,19 +120,29 @@ export class GraphRun<T> {
       }
     }
     if (node.timeoutMs !== undefined) attempt.timer = setTimeout(this.#onTimeout, node.timeoutMs, attempt, node.timeoutMs);
-    let promise: Promise<NodeExecution>;
+    let promise: Promise<NodeExecution> | undefined;
+    attempt.executing = true;
     try {
       promise = this.#s.execute(node, attempt);
-      if (!(promise instanceof Promise)) promise = Promise.resolve(promise);
     } catch (error) {
       // Handled on the promise path like any rejection, so completions never nest inside #pump.
       promise = Promise.reject(toError(error));
+    } finally {
+      attempt.executing = false;
     }
+    // Nothing returned: the attempt settles through ctx.succeed / ctx.fail.
+    if (promise === undefined) return;
+    if (!(promise instanceof Promise)) promise = Promise.resolve(promise);
     promise.then(
       (execution) => this.#onFulfilled(attempt, execution),
       (error: unknown) => this.#onRejected(attempt, error),
     );
   }
+
+  readonly #outcomes: AttemptOutcomes = {
+    fulfilled: (attempt, execution) => this.#onFulfilled(attempt, execution),
+    rejected: (attempt, error) => this.#onRejected(attempt, error),
+  };
 
   readonly #onTimeout = (attempt: Attempt, timeoutMs: number): void => {
     if (!attempt.settle()) return;

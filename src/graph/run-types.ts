@@ -38,6 +38,10 @@ export interface ExecuteContext {
    * With `reportsStart`, `node.started` is emitted here instead of when `execute` is called.
    */
   started(where?: { backend?: BackendKind; slot?: number }): void;
+  /** Settles the attempt when `execute` returned nothing (see {@link RunGraphOptions.execute}); later calls are ignored. */
+  succeed(execution: NodeExecution): void;
+  /** Fails the attempt when `execute` returned nothing; later calls are ignored. */
+  fail(error: unknown): void;
 }
 
 /** What `execute` reports about a node that ran (or decided not to). */
@@ -81,9 +85,11 @@ export interface RunGraphOptions<T> {
   reportsStart?: boolean;
   /**
    * Runs one attempt of a node. Reject (or throw) to fail the attempt; resolve with
-   * `{ skipped }` to skip the node and its dependents.
+   * `{ skipped }` to skip the node and its dependents. Or return nothing and settle the attempt
+   * with `ctx.succeed` / `ctx.fail` (a promise and its reaction per node cost as much as the rest
+   * of the executor's work for a short node).
    */
-  execute(node: GraphNode<T>, ctx: ExecuteContext): Promise<NodeExecution>;
+  execute(node: GraphNode<T>, ctx: ExecuteContext): Promise<NodeExecution> | undefined;
 }
 
 /**

@@ -35,21 +35,23 @@ export class PipelineResult {
   readonly status: RunStatus;
   readonly startedAt: number;
   readonly endedAt: number;
-  /** Per step, in declaration order. */
-  readonly steps: readonly StepResult[];
-  /** Every published output by name (step names and declared output names). */
-  readonly outputs: Readonly<Record<string, unknown>>;
   /** The first failure, or the cancellation. */
   readonly error: Error | undefined;
+  #steps: readonly StepResult[] | (() => StepResult[]);
+  #outputs: Readonly<Record<string, unknown>> | (() => Record<string, unknown>);
 
+  /**
+   * `steps` and `outputs` may be given as functions that build them: a large run's result is then
+   * built only if it is read (a caller that only checks `ok` never pays for 10,000 step objects).
+   */
   constructor(init: {
     pipeline: string;
     runId: string;
     status: RunStatus;
     startedAt: number;
     endedAt: number;
-    steps: StepResult[];
-    outputs: Record<string, unknown>;
+    steps: StepResult[] | (() => StepResult[]);
+    outputs: Record<string, unknown> | (() => Record<string, unknown>);
     error?: Error | undefined;
   }) {
     this.pipeline = init.pipeline;
@@ -57,9 +59,21 @@ export class PipelineResult {
     this.status = init.status;
     this.startedAt = init.startedAt;
     this.endedAt = init.endedAt;
-    this.steps = init.steps;
-    this.outputs = init.outputs;
+    this.#steps = init.steps;
+    this.#outputs = init.outputs;
     this.error = init.error;
+  }
+
+  /** Per step, in declaration order. */
+  get steps(): readonly StepResult[] {
+    if (typeof this.#steps === 'function') this.#steps = this.#steps();
+    return this.#steps;
+  }
+
+  /** Every published output by name (step names and declared output names). */
+  get outputs(): Readonly<Record<string, unknown>> {
+    if (typeof this.#outputs === 'function') this.#outputs = this.#outputs();
+    return this.#outputs;
   }
 
   /** Wall time of the run. */

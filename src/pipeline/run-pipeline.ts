@@ -7,10 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { EventStream } from '../events.js';
-import { runGraph, type ExecuteContext, type GraphRunResult, type NodeExecution } from '../graph/index.js';
+import { runGraph, type ExecuteContext, type GraphRunResult, type NodeExecution, type NodeResult } from '../graph/index.js';
 import { isLoadingUserModule } from '../runtime/index.js';
 import { JobScope, type Engine } from '../scheduler/engine.js';
-import type { TaskResult } from '../scheduler/index.js';
+import type { TaskRequest } from '../runtime/index.js';
+import type { TaskResult, TaskSink } from '../scheduler/index.js';
 import { StepCache } from './cache.js';
 import { StepOutputError } from './errors.js';
 import type { Pipeline, PipelineStep } from './pipeline.js';
@@ -24,42 +25,27 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
   const runId = options.runId ?? randomUUID();
   if (isLoadingUserModule()) return inertResult(pipeline, runId);
   const config = options.config ?? engine.config;
-  const { plan, steps: prepared } = preflight(pipeline, { backend: engine.defaultBackend, pools: engine.pools });
+  const { plan, list: prepared, functions } = preflight(pipeline, { backend: engine.defaultBackend, pools: engine.pools });
   const events = options.events ?? new EventStream();
   const cache = new StepCache(options.cacheDir ?? resolve(config.get('weft.cache.dir')));
-  await engine.backends.prepare(functionsOf(prepared), options.signal);
+  await engine.backends.prepare(functions, options.signal);
   const scope = new JobScope(engine, events);
   try {
     return await engine.run(async () => {
       const jobId = scope.newJobId();
-      const outputs = new Map<string, unknown>();
+      const outputs = new RunOutputs();
       /** Runs one attempt of a step as a task of its own task set (stage = the step's index) and publishes its output. */
-      const submit = (p: PreparedStep, args: Record<string, unknown>, ctx: ExecuteContext): Promise<NodeExecution> => {
+      const submit = (p: PreparedStep, args: Record<string, unknown>, ctx: ExecuteContext, sink: StepSink): void => {
         const taskSet = engine.scheduler.createTaskSet({ name: p.step.name, jobId, stageId: p.step.index });
-        let result: Promise<TaskResult>;
+        const request: TaskRequest = { fn: p.ref, mode: 'call', input: args, label: p.label, attempt: ctx.attempt, backend: p.backend };
+        if (transferable(p)) request.transfer = true;
         try {
-          result = engine.scheduler.submit(
-            taskSet,
-            {
-              fn: p.ref,
-              mode: 'call',
-              input: args,
-              label: p.label,
-              attempt: ctx.attempt,
-              backend: p.backend,
-              ...(transferable(p) ? { transfer: true } : {}),
-            },
-            // Step retries are the DAG executor's: one attempt per submission here.
-            { signal: ctx.abortSource, maxFailures: 1, onStart: (slot) => ctx.started({ backend: p.backend, slot }) },
-          );
+          // Step retries are the DAG executor's: one attempt per submission here.
+          engine.scheduler.submitTo(new StepTask(p, ctx, outputs, sink), taskSet, request, { signal: ctx.abortSource, maxFailures: 1 });
         } finally {
           // The set takes no other task; closing it now only forbids later submissions.
           taskSet.close();
         }
-        return result.then((r) => {
-          publish(p.step, r.value, outputs);
-          return { value: r.value, backend: r.backend, slot: r.slot, startedAt: r.startedAt, endedAt: r.endedAt };
-        });
       };
       const graph = await runGraph(plan.dag, {
         name: pipeline.name,
@@ -69,12 +55,15 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
         ...(options.signal ? { signal: options.signal } : {}),
         events,
         reportsStart: true,
-        execute: (node, ctx): Promise<NodeExecution> => {
-          const p = prepared.get(node.id)!;
-          const args = argumentsOf(p, plan.producers, prepared, outputs);
+        execute: (node, ctx): Promise<NodeExecution> | undefined => {
+          const p = prepared[node.data.index]!;
+          const args = argumentsOf(p, outputs.values);
           const { when, cache: cached } = p.step.options;
           // Plain steps take the short path: no extra promise per step for checks that do not apply.
-          if (!when && !cached) return submit(p, args, ctx);
+          if (!when && !cached) {
+            submit(p, args, ctx, ctx);
+            return undefined;
+          }
           return (async (): Promise<NodeExecution> => {
             if (when && !(await when(args))) return { skipped: { reason: 'its `when` condition was false' } };
             let key: string | undefined;
@@ -82,17 +71,18 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
               key = cache.key(p.step.fn, stepDefinition(p.step.fn)?.moduleUrl, args, p.label);
               const hit = await cache.get(pipeline.name, p.step.name, key);
               if (hit.hit) {
-                publish(p.step, hit.value, outputs);
+                outputs.publish(p.step, hit.value);
                 return { value: hit.value, cached: true };
               }
             }
-            const execution = await submit(p, args, ctx);
+            const execution = await new Promise<NodeExecution>((succeed, fail) => submit(p, args, ctx, { succeed, fail }));
             if (key !== undefined) await cache.set(pipeline.name, p.step.name, key, execution.value);
             return execution;
           })();
         },
       });
-      return toPipelineResult(pipeline, graph, outputs);
+      outputs.finished = true;
+      return toPipelineResult(pipeline, graph, outputs.values);
     }, scope);
   } finally {
     scope.close();
@@ -110,87 +100,110 @@ function transferable(p: PreparedStep): boolean {
  * an upstream output is moved only when this step is its only consumer and will not be retried;
  * otherwise it is copied too.
  */
-function argumentsOf(
-  p: PreparedStep,
-  producers: ReadonlyMap<string, string>,
-  prepared: ReadonlyMap<string, PreparedStep>,
-  outputs: ReadonlyMap<string, unknown>,
-): Record<string, unknown> {
+function argumentsOf(p: PreparedStep, outputs: ReadonlyMap<string, unknown>): Record<string, unknown> {
   const moving = transferable(p);
   const args: Record<string, unknown> = moving ? structuredClone({ ...p.step.params }) : { ...p.step.params };
-  if (p.step.inputs.size === 0) return args;
+  if (p.inputs.length === 0) return args;
   const retries = (p.step.options.retries ?? 0) > 0;
-  p.step.inputs.forEach((output, arg) => {
+  for (const { arg, output, producer } of p.inputs) {
     const value = outputs.get(output);
-    if (!moving) {
-      args[arg] = value;
-      return;
-    }
-    const producer = prepared.get(producers.get(output) ?? '');
-    const sole = producer !== undefined && producer.consumers === 1 && !retries;
-    args[arg] = sole ? value : structuredClone(value);
-  });
+    args[arg] = !moving || (producer.consumers === 1 && !retries) ? value : structuredClone(value);
+  }
   return args;
 }
 
-/** Each function the run calls, once (the first step naming it labels it), for the backends to check. */
-function functionsOf(prepared: ReadonlyMap<string, PreparedStep>): Array<{ fn: PreparedStep['ref']; label: string; backend: PreparedStep['backend'] }> {
-  const seen = new Map<PreparedStep['ref'], Set<PreparedStep['backend']>>();
-  const list: Array<{ fn: PreparedStep['ref']; label: string; backend: PreparedStep['backend'] }> = [];
-  for (const p of prepared.values()) {
-    let kinds = seen.get(p.ref);
-    if (kinds === undefined) seen.set(p.ref, (kinds = new Set()));
-    if (kinds.has(p.backend)) continue;
-    kinds.add(p.backend);
-    list.push({ fn: p.ref, label: p.label, backend: p.backend });
+/** The outputs a run published, by name (step names and declared output names). */
+class RunOutputs {
+  readonly values = new Map<string, unknown>();
+  /** Set once the run's result is decided: a step still running then (a cache read outliving a cancellation) publishes nothing. */
+  finished = false;
+
+  /** Publishes a step's return value under its name and its declared outputs. */
+  publish(step: PipelineStep, value: unknown): void {
+    if (this.finished) return;
+    const outputs = this.values;
+    outputs.set(step.name, value);
+    if (step.outputs.length === 1) {
+      outputs.set(step.outputs[0]!, value);
+    } else if (step.outputs.length > 1) {
+      if (value === null || typeof value !== 'object') {
+        throw new StepOutputError(
+          `step "${step.name}" declares outputs ${step.outputs.map((o) => `"${o}"`).join(', ')} and so must return an object with those properties; it returned ${value === null ? 'null' : typeof value}`,
+        );
+      }
+      const missing = step.outputs.filter((o) => !(o in value));
+      if (missing.length > 0) {
+        throw new StepOutputError(`step "${step.name}" returned an object without the declared output(s) ${missing.map((o) => `"${o}"`).join(', ')}`);
+      }
+      for (const o of step.outputs) outputs.set(o, (value as Record<string, unknown>)[o]);
+    }
   }
-  return list;
 }
 
-/** Publishes a step's return value under its name and its declared outputs. */
-function publish(step: PipelineStep, value: unknown, outputs: Map<string, unknown>): void {
-  outputs.set(step.name, value);
-  if (step.outputs.length === 1) {
-    outputs.set(step.outputs[0]!, value);
-  } else if (step.outputs.length > 1) {
-    if (value === null || typeof value !== 'object') {
-      throw new StepOutputError(
-        `step "${step.name}" declares outputs ${step.outputs.map((o) => `"${o}"`).join(', ')} and so must return an object with those properties; it returned ${value === null ? 'null' : typeof value}`,
-      );
+/** Where a step attempt's outcome goes: the graph attempt itself, or a promise's resolvers. */
+interface StepSink {
+  succeed(execution: NodeExecution): void;
+  fail(error: unknown): void;
+}
+
+/**
+ * One attempt of a step as the scheduler's task sink: reports where it started, publishes the
+ * output and settles the graph attempt (one object instead of two promises and five closures
+ * per step).
+ */
+class StepTask implements TaskSink {
+  constructor(
+    readonly p: PreparedStep,
+    readonly ctx: ExecuteContext,
+    readonly outputs: RunOutputs,
+    readonly sink: StepSink,
+  ) {}
+
+  started(slot: number): void {
+    this.ctx.started({ backend: this.p.backend, slot });
+  }
+
+  resolve(result: TaskResult): void {
+    try {
+      this.outputs.publish(this.p.step, result.value);
+    } catch (error) {
+      this.sink.fail(error);
+      return;
     }
-    const missing = step.outputs.filter((o) => !(o in value));
-    if (missing.length > 0) {
-      throw new StepOutputError(`step "${step.name}" returned an object without the declared output(s) ${missing.map((o) => `"${o}"`).join(', ')}`);
-    }
-    for (const o of step.outputs) outputs.set(o, (value as Record<string, unknown>)[o]);
+    // A task result is a node execution: value, backend, slot and times.
+    this.sink.succeed(result);
+  }
+
+  reject(error: unknown): void {
+    this.sink.fail(error);
   }
 }
 
 function toPipelineResult(pipeline: Pipeline, graph: GraphRunResult, outputs: Map<string, unknown>): PipelineResult {
-  const steps: StepResult[] = [];
-  for (const node of graph.nodes.values()) {
-    const r: StepResult = { name: node.id, status: node.status, attempts: node.attempts };
-    if (node.status === 'succeeded') r.output = node.value;
-    if (node.error) r.error = node.error;
-    if (node.startedAt !== undefined) r.startedAt = node.startedAt;
-    if (node.endedAt !== undefined) r.endedAt = node.endedAt;
-    if (node.durationMs !== undefined) r.durationMs = node.durationMs;
-    if (node.backend !== undefined) r.backend = node.backend;
-    if (node.slot !== undefined) r.slot = node.slot;
-    if (node.cached) r.cached = true;
-    if (node.reason !== undefined) r.reason = node.reason;
-    steps.push(r);
-  }
   return new PipelineResult({
     pipeline: pipeline.name,
     runId: graph.runId,
     status: graph.status,
     startedAt: graph.startedAt,
     endedAt: graph.endedAt,
-    steps,
-    outputs: Object.fromEntries(outputs),
+    steps: () => Array.from(graph.nodes.values(), toStepResult),
+    outputs: () => Object.fromEntries(outputs),
     error: graph.error,
   });
+}
+
+function toStepResult(node: NodeResult): StepResult {
+  const r: StepResult = { name: node.id, status: node.status, attempts: node.attempts };
+  if (node.status === 'succeeded') r.output = node.value;
+  if (node.error) r.error = node.error;
+  if (node.startedAt !== undefined) r.startedAt = node.startedAt;
+  if (node.endedAt !== undefined) r.endedAt = node.endedAt;
+  if (node.durationMs !== undefined) r.durationMs = node.durationMs;
+  if (node.backend !== undefined) r.backend = node.backend;
+  if (node.slot !== undefined) r.slot = node.slot;
+  if (node.cached) r.cached = true;
+  if (node.reason !== undefined) r.reason = node.reason;
+  return r;
 }
 
 /**

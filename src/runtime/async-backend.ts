@@ -3,13 +3,16 @@
  * other backend must agree with, and the only one that runs closures (`local` refs) as they are.
  * It cannot interrupt synchronous code, so on abort it rejects at once and aborts `ctx.signal`.
  */
-import type { NestedSubmitHandler, RunOptions, TaskOutcome, TaskRequest, WorkerBackend } from './backend.js';
+import type { NestedSubmitHandler, RunOptions, RunSink, TaskOutcome, TaskRequest, WorkerBackend } from './backend.js';
 import type { FunctionRef, UserFunction } from './function-ref.js';
 import { abortError } from './abort-reason.js';
 import { abortSourceOf } from './lazy-abort.js';
 import { CancelledError } from '../errors.js';
 import { resolveFunction } from './function-resolver.js';
 import { InProcessRun, RunningList } from './in-process-run.js';
+
+/** One settled promise whose reactions defer a call by a microtask, without a promise of its own per task. */
+const settled = Promise.resolve();
 
 /** Options of the in-process backend. */
 export interface AsyncBackendOptions {
@@ -49,19 +52,32 @@ export class AsyncBackend implements WorkerBackend {
   }
 
   run(request: TaskRequest, options: RunOptions): Promise<TaskOutcome> {
-    if (this.#closed) return Promise.reject(new CancelledError(`${request.label}: the async backend is closed`));
+    return new Promise<TaskOutcome>((resolve, reject) => this.start(request, options, { succeeded: resolve, failed: reject }));
+  }
+
+  start(request: TaskRequest, options: RunOptions, sink: RunSink): void {
     const outer = options.abort ?? abortSourceOf(options.signal);
-    if (outer.aborted) return Promise.reject(abortError(outer.reason));
+    const refused = this.#closed
+      ? new CancelledError(`${request.label}: the async backend is closed`)
+      : outer.aborted
+        ? abortError(outer.reason)
+        : undefined;
+    if (refused !== undefined) {
+      void settled.then(() => sink.failed(refused));
+      return;
+    }
     const fn = this.#resolve(request.fn, request.label);
-    return new Promise<TaskOutcome>((resolve, reject) => {
-      const run = new InProcessRun(request, options, outer, this.#running, resolve, reject);
-      // Called after a microtask even when the function is known, so user code never runs inside
-      // the scheduler's dispatch.
-      (fn instanceof Promise ? fn : Promise.resolve(fn)).then(
+    const run = new InProcessRun(request, options, outer, this.#running, sink);
+    // Called after a microtask even when the function is known, so user code never runs inside
+    // the scheduler's dispatch.
+    if (fn instanceof Promise) {
+      fn.then(
         (resolved) => run.call(resolved),
         (error: unknown) => run.fail(error),
       );
-    });
+    } else {
+      void settled.then(() => run.call(fn));
+    }
   }
 
   setNestedSubmitHandler(_handler: NestedSubmitHandler): void {

@@ -6,7 +6,7 @@
  * slots, so slot i is always the i-th unit of the run's parallelism whatever code runs in it.
  */
 import type { BackendKind, FunctionRef } from './index.js';
-import type { NestedSubmitHandler, RunOptions, TaskOutcome, TaskRequest, WorkerBackend } from './backend.js';
+import { startRun, type NestedSubmitHandler, type RunOptions, type RunSink, type TaskOutcome, type TaskRequest, type WorkerBackend } from './backend.js';
 import { createBackend, type BackendOptions } from './create-backend.js';
 
 export class BackendSet implements WorkerBackend {
@@ -47,6 +47,11 @@ export class BackendSet implements WorkerBackend {
 
   run(request: TaskRequest, options: RunOptions): Promise<TaskOutcome> {
     return this.get(request.backend ?? this.kind).run(request, options);
+  }
+
+  /** Runs on the request's backend, through its `start` when it has one. */
+  start(request: TaskRequest, options: RunOptions, sink: RunSink): void {
+    startRun(this.get(request.backend ?? this.kind), request, options, sink);
   }
 
   setNestedSubmitHandler(handler: NestedSubmitHandler): void {

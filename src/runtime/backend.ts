@@ -72,6 +72,15 @@ export interface RunOptions {
   readonly abort?: AbortSource;
 }
 
+/**
+ * Receives the outcome of a run started with {@link WorkerBackend.start}: the callback form of
+ * {@link WorkerBackend.run}, with the same settlement rules. Called once, never inside `start`.
+ */
+export interface RunSink {
+  succeeded(outcome: TaskOutcome): void;
+  failed(error: unknown): void;
+}
+
 /** A task submitted from inside a running task (e.g. `parallelMap` inside a thread step). */
 export type NestedSubmitHandler = (parentTaskId: number, request: TaskRequest, signal: AbortSignal) => Promise<TaskOutcome>;
 
@@ -101,8 +110,26 @@ export interface WorkerBackend {
    * it was terminated for an aborted task are re-sent to the replacement.
    */
   run(request: TaskRequest, options: RunOptions): Promise<TaskOutcome>;
+  /**
+   * Optional: {@link WorkerBackend.run} reporting to `sink` instead of returning a promise. The
+   * in-process backend has it: a promise and its reaction per task cost as much as the rest of
+   * the dispatch of a no-op task. A scheduler uses it when present.
+   */
+  start?(request: TaskRequest, options: RunOptions, sink: RunSink): void;
   /** Installed by the scheduler so that work started inside a worker goes through it too. */
   setNestedSubmitHandler(handler: NestedSubmitHandler): void;
   /** Stops every worker; pending runs reject with `CancelledError`. */
   close(): Promise<void>;
+}
+
+/** Starts one run of `backend`, reporting to `sink`: through its `start` when it has one, else its promise. */
+export function startRun(backend: WorkerBackend, request: TaskRequest, options: RunOptions, sink: RunSink): void {
+  if (backend.start !== undefined) {
+    backend.start(request, options, sink);
+    return;
+  }
+  backend.run(request, options).then(
+    (outcome) => sink.succeeded(outcome),
+    (error: unknown) => sink.failed(error),
+  );
 }

@@ -5,7 +5,7 @@
  * methods instead of a controller, a set entry and five closures per run: a no-op step costs
  * about as much as this bookkeeping, so it is kept to the least.
  */
-import type { RunOptions, TaskOutcome, TaskRequest } from './backend.js';
+import type { RunOptions, RunSink, TaskRequest } from './backend.js';
 import type { UserFunction } from './function-ref.js';
 import { abortError } from './abort-reason.js';
 import { LazyAbortController, type AbortSource } from './lazy-abort.js';
@@ -61,8 +61,7 @@ export class InProcessRun extends LazyAbortController {
   readonly #options: RunOptions;
   readonly #outer: AbortSource;
   readonly #list: RunningList;
-  readonly #resolve: (outcome: TaskOutcome) => void;
-  readonly #reject: (error: Error) => void;
+  readonly #sink: RunSink;
   #done = false;
   #startedAt = 0;
 
@@ -71,16 +70,14 @@ export class InProcessRun extends LazyAbortController {
     options: RunOptions,
     outer: AbortSource,
     list: RunningList,
-    resolve: (outcome: TaskOutcome) => void,
-    reject: (error: Error) => void,
+    sink: RunSink,
   ) {
     super();
     this.#request = request;
     this.#options = options;
     this.#outer = outer;
     this.#list = list;
-    this.#resolve = resolve;
-    this.#reject = reject;
+    this.#sink = sink;
     outer.addAbortListener(this);
     const head = list.head;
     this.next = head;
@@ -98,7 +95,7 @@ export class InProcessRun extends LazyAbortController {
     if (this.aborted) return;
     if (!this.#done) {
       this.#finish();
-      this.#reject(abortError(reason));
+      this.#sink.failed(abortError(reason));
     }
     super.abort(reason);
   }
@@ -130,13 +127,13 @@ export class InProcessRun extends LazyAbortController {
   fail(error: unknown): void {
     if (this.#done) return;
     this.#finish();
-    this.#reject(error instanceof Error ? error : new Error(String(error)));
+    this.#sink.failed(error instanceof Error ? error : new Error(String(error)));
   }
 
   #succeed(value: unknown): void {
     if (this.#done) return;
     this.#finish();
-    this.#resolve({ value, startedAt: this.#startedAt, endedAt: Date.now() });
+    this.#sink.succeeded({ value, startedAt: this.#startedAt, endedAt: Date.now() });
   }
 
   /** Leaves the list of running runs and stops listening to the scheduler; once. */

@@ -3,7 +3,8 @@
  * worker finds it. Higher layers use {@link createBackend}, {@link registerModuleFunction} and
  * {@link toFunctionRef}; code inside a worker uses {@link currentWorkerHost}.
  */
-export type { CallMode, ItemResult, NestedSubmitHandler, RunOptions, TaskOutcome, TaskRequest, WorkerBackend, BackendKind } from './backend.js';
+export { startRun } from './backend.js';
+export type { CallMode, ItemResult, NestedSubmitHandler, RunOptions, RunSink, TaskOutcome, TaskRequest, WorkerBackend, BackendKind } from './backend.js';
 export type { FunctionRef, UserFunction } from './function-ref.js';
 export type { TaskContext } from './task-runner.js';
 export type { WorkerHost } from './worker-host.js';

@@ -87,7 +87,7 @@ export function currentTaskRecord(): object | undefined {
   return storage.getStore()?.task;
 }
 
-/** Internal: runs `fn` in the context of a task (its pool and job group are inherited by nested work). */
-export function runInTask<T>(context: SchedulerContext, fn: () => T): T {
-  return storage.run(context, fn);
+/** Internal: runs `fn(...args)` in the context of a task (its pool and job group are inherited by nested work). */
+export function runInTask<A extends unknown[], T>(context: SchedulerContext, fn: (...args: A) => T, ...args: A): T {
+  return storage.run(context, fn, ...args);
 }

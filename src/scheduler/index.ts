@@ -3,6 +3,6 @@
  * for every leaf task of weft.
  */
 export { TaskScheduler } from './task-scheduler.js';
-export type { PoolConfig, SchedulerOptions, SchedulingMode, SubmitOptions, TaskResult, TaskSet, TaskSetOptions } from './options.js';
+export type { PoolConfig, SchedulerOptions, SchedulingMode, SubmitOptions, TaskResult, TaskSet, TaskSetOptions, TaskSink } from './options.js';
 export { cancelJobGroup, currentJobGroup, currentPool, withJobGroup, withPool } from './context.js';
 export { InvalidPoolConfigError, UnknownPoolError } from './errors.js';

@@ -98,3 +98,15 @@ export interface TaskResult extends TaskOutcome {
   taskId: number;
   backend: BackendKind;
 }
+
+/**
+ * Receives a task's outcome: the callback form of {@link TaskScheduler.submit} (see
+ * `TaskScheduler.submitTo`), for callers that would otherwise wrap the task's promise in one of
+ * their own. Exactly one of `resolve` and `reject` is called, once.
+ */
+export interface TaskSink {
+  resolve(result: TaskResult): void;
+  reject(error: unknown): void;
+  /** Called when the task takes a slot (each attempt), like {@link SubmitOptions.onStart}. */
+  started?(slot: number): void;
+}

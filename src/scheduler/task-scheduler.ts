@@ -10,15 +10,15 @@
 import { CancelledError, UsageError, describeValue, serializeError } from '../errors.js';
 import { EventStream } from '../events.js';
 import type { TaskEventType } from '../events.js';
-import type { TaskOutcome, TaskRequest, WorkerBackend } from '../runtime/backend.js';
+import { startRun, type TaskOutcome, type TaskRequest, type WorkerBackend } from '../runtime/backend.js';
 import { LazyAbortController, abortSourceOf } from '../runtime/lazy-abort.js';
 import { currentJobGroup, currentTaskRecord, currentPool, registerScheduler, runInTask } from './context.js';
 import { ROOT_POOL, UnknownPoolError } from './errors.js';
-import type { PoolConfig, SchedulerOptions, SubmitOptions, TaskResult, TaskSet, TaskSetOptions } from './options.js';
+import type { PoolConfig, SchedulerOptions, SubmitOptions, TaskResult, TaskSet, TaskSetOptions, TaskSink } from './options.js';
 import { PoolNode, addRunning, pickLeaf } from './pool.js';
 import { checkCount, checkMinShare, checkMode, checkWeight } from './checks.js';
 import { SlotTable } from './slots.js';
-import { AttemptOptions, Task } from './task.js';
+import { AttemptOptions, Task, type AttemptHandlers } from './task.js';
 import { TaskSetImpl, type TaskSetHooks } from './task-set.js';
 
 const DEFAULT_POOL = 'default';
@@ -121,9 +121,27 @@ export class TaskScheduler {
    * of this scheduler, the caller's slot is released until its children are done.
    */
   submit(taskSet: TaskSet, request: TaskRequest, options?: SubmitOptions): Promise<TaskResult> {
+    const parent = this.#currentParent();
+    return new Promise<TaskResult>((resolve, reject) => this.#enqueue(taskSet, request, options, parent, { resolve, reject }));
+  }
+
+  /**
+   * {@link TaskScheduler.submit} reporting to `sink` instead of returning a promise, for callers
+   * that would otherwise wrap the promise in one of their own (a pipeline step hands the graph
+   * executor its own promise). A task refused at once is rejected before this returns.
+   */
+  submitTo(sink: TaskSink, taskSet: TaskSet, request: TaskRequest, options?: SubmitOptions): void {
+    try {
+      this.#enqueue(taskSet, request, options, this.#currentParent(), sink);
+    } catch (error) {
+      sink.reject(error);
+    }
+  }
+
+  /** The running task of this scheduler whose code runs in this async context, if any. */
+  #currentParent(): Task | undefined {
     const record = currentTaskRecord();
-    const parent = record instanceof Task && record.owner === this && record.state === 'running' ? record : undefined;
-    return this.#submit(taskSet, request, options, parent);
+    return record instanceof Task && record.owner === this && record.state === 'running' ? record : undefined;
   }
 
   /** Cancels job group `groupId` here: its queued and running tasks reject with a `CancelledError`. Returns their count. */
@@ -159,31 +177,35 @@ export class TaskScheduler {
     return new TaskSetImpl({ name, jobId, stageId, id: this.#nextTaskSetId++, pool, jobGroup }, this.#setHooks);
   }
 
-  #submit(taskSet: TaskSet, request: TaskRequest, options: SubmitOptions | undefined, parent: Task | undefined): Promise<TaskResult> {
-    return new Promise<TaskResult>((resolve, reject) => {
-      if (this.#closed !== undefined) throw new CancelledError(`Cannot submit ${request.label}: the task scheduler is closed.`);
-      if (!(taskSet instanceof TaskSetImpl) || taskSet.owner !== this) {
-        throw new UsageError(`Expected a task set created by this scheduler's createTaskSet(), got ${describeValue(taskSet)} for ${request.label}.`);
-      }
-      taskSet.checkOpen();
-      const cancelled = taskSet.jobGroup === undefined ? undefined : this.#cancelledGroups.get(taskSet.jobGroup);
-      if (cancelled !== undefined && taskSet.id < cancelled.nextSetId) throw cancelled.error;
-      const signal = options?.signal === undefined ? undefined : abortSourceOf(options.signal);
-      if (signal?.aborted === true) throw signal.reason;
-      const maxFailures = options?.maxFailures === undefined ? this.#maxFailures : checkCount('maxFailures', options.maxFailures, Infinity);
-      const task = new Task(this, this.#nextTaskId++, taskSet, request, maxFailures, parent, resolve, reject);
-      if (options?.onStart) task.onStart = options.onStart;
-      if (options?.partition !== undefined) task.partition = options.partition;
-      if (options?.onAttemptEnd) task.onAttemptEnd = options.onAttemptEnd;
-      if (signal !== undefined) task.listen(signal, this.#onSignal);
-      if (parent !== undefined) {
-        parent.children++;
-        if (parent.holdsSlot) this.#releaseSlot(parent);
-      }
-      taskSet.enqueue(task);
-      this.#pump();
-    });
+  /** Queues one task whose outcome goes to `sink`; throws when it is refused at once. */
+  #enqueue(taskSet: TaskSet, request: TaskRequest, options: SubmitOptions | undefined, parent: Task | undefined, sink: TaskSink): void {
+    if (this.#closed !== undefined) throw new CancelledError(`Cannot submit ${request.label}: the task scheduler is closed.`);
+    if (!(taskSet instanceof TaskSetImpl) || taskSet.owner !== this) {
+      throw new UsageError(`Expected a task set created by this scheduler's createTaskSet(), got ${describeValue(taskSet)} for ${request.label}.`);
+    }
+    taskSet.checkOpen();
+    const cancelled = taskSet.jobGroup === undefined ? undefined : this.#cancelledGroups.get(taskSet.jobGroup);
+    if (cancelled !== undefined && taskSet.id < cancelled.nextSetId) throw cancelled.error;
+    const signal = options?.signal === undefined ? undefined : abortSourceOf(options.signal);
+    if (signal?.aborted === true) throw signal.reason;
+    const maxFailures = options?.maxFailures === undefined ? this.#maxFailures : checkCount('maxFailures', options.maxFailures, Infinity);
+    const task = new Task(this, this.#nextTaskId++, taskSet, request, maxFailures, parent, sink, this.#attemptHandlers);
+    if (options?.onStart) task.onStart = options.onStart;
+    if (options?.partition !== undefined) task.partition = options.partition;
+    if (options?.onAttemptEnd) task.onAttemptEnd = options.onAttemptEnd;
+    if (signal !== undefined) task.listen(signal, this.#onSignal);
+    if (parent !== undefined) {
+      parent.children++;
+      if (parent.holdsSlot) this.#releaseSlot(parent);
+    }
+    taskSet.enqueue(task);
+    this.#pump();
   }
+
+  readonly #attemptHandlers: AttemptHandlers = {
+    succeeded: (task, outcome) => this.#succeeded(task, outcome),
+    failed: (task, error) => this.#failed(task, error),
+  };
 
   /** A task's own signal aborted (one function for all tasks: a closure per task costs more than the rest). */
   readonly #onSignal = (task: Task): void => {
@@ -201,7 +223,7 @@ export class TaskScheduler {
       const of = parent.taskSet;
       set = parent.childSet ??= this.#createSet(`${of.name} › ${parent.request.label}`, of.jobId, of.stageId, of.pool, of.jobGroup);
     }
-    return this.#submit(set, request, { signal }, parent);
+    return new Promise<TaskResult>((resolve, reject) => this.#enqueue(set, request, { signal }, parent, { resolve, reject }));
   }
 
   /** Starts queued tasks while a slot fits the first task set in scheduling order. */
@@ -247,21 +269,16 @@ export class TaskScheduler {
     if (this.events.wants('task.succeeded') || this.events.wants('task.failed')) task.startedAt = Date.now();
     if (this.events.wants('task.started')) this.#emit('task.started', task);
     task.onStart?.(slot);
-    let run: Promise<TaskOutcome>;
+    task.sink.started?.(slot);
     try {
       // Only in-process code can submit through the async context; worker backends report nested
       // work through the nested-submit handler, so their runs skip the context's cost.
-      run = (request.backend ?? this.backend.kind) === 'async'
-        ? runInTask(task, () => this.backend.run(request, options))
-        : this.backend.run(request, options);
+      if ((request.backend ?? this.backend.kind) === 'async') runInTask(task, startRun, this.backend, request, options, task);
+      else startRun(this.backend, request, options, task);
     } catch (error) {
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- forwards what the backend threw, unchanged
-      run = Promise.reject(error);
+      // Reported after a microtask like any failure, so completions never nest inside #pump.
+      task.failed(error);
     }
-    run.then(
-      (outcome) => this.#succeeded(task, outcome),
-      (error: unknown) => this.#failed(task, error),
-    );
   }
 
   #succeeded(task: Task, outcome: TaskOutcome): void {
@@ -271,7 +288,7 @@ export class TaskScheduler {
       if (this.events.wants('task.succeeded')) this.#emit('task.succeeded', task);
       this.#settle(task);
       const { value, startedAt, endedAt } = outcome;
-      task.resolve({ value, startedAt, endedAt, slot: task.slot, attempts: task.attempts, taskId: task.id, backend: task.request.backend ?? this.backend.kind });
+      task.sink.resolve({ value, startedAt, endedAt, slot: task.slot, attempts: task.attempts, taskId: task.id, backend: task.request.backend ?? this.backend.kind });
     }
     this.#pump();
   }
@@ -285,7 +302,7 @@ export class TaskScheduler {
         task.taskSet.requeue(task);
       } else {
         this.#settle(task);
-        task.reject(error);
+        task.sink.reject(error);
       }
     }
     this.#pump();
@@ -303,7 +320,7 @@ export class TaskScheduler {
       // The slot stays held until the backend has really stopped the attempt.
       task.controller?.abort(reason);
     }
-    task.reject(reason);
+    task.sink.reject(reason);
     return 1;
   }
 

@@ -35,9 +35,10 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
   /** Live tasks in the queue. */
   queued = 0;
   #closed = false;
-  #queue: Task[] = [];
+  /** Made on the first task (most sets of a pipeline run take one), dropped once drained. */
+  #queue: Task[] | undefined = undefined;
   #head = 0;
-  #retries: Task[] = [];
+  #retries: Task[] | undefined = undefined;
   #averageMs: number | undefined = undefined;
   #controller: LazyAbortController | undefined = undefined;
   /** The pool this set is a leaf of while it has unfinished tasks. */
@@ -99,13 +100,14 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
   /** Appends a new task. */
   enqueue(task: Task): void {
     if (this.unfinished++ === 0) this.#hooks.onBusy(this);
-    this.#queue.push(task);
+    if (this.#queue === undefined) this.#queue = [task];
+    else this.#queue.push(task);
     this.#changeQueued(1);
   }
 
   /** Puts a crashed task back ahead of every task submitted after it. */
   requeue(task: Task): void {
-    const retries = this.#retries;
+    const retries = (this.#retries ??= []);
     let at = retries.length;
     while (at > 0 && (retries[at - 1]?.id ?? 0) > task.id) at--;
     retries.splice(at, 0, task);
@@ -114,10 +116,10 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
 
   /** Takes the next queued task. */
   dequeue(): Task | undefined {
-    let task = this.#retries.shift();
-    while (task !== undefined && task.state !== 'queued') task = this.#retries.shift();
-    if (task === undefined) {
-      const queue = this.#queue;
+    let task = this.#retries?.shift();
+    while (task !== undefined && task.state !== 'queued') task = this.#retries?.shift();
+    const queue = this.#queue;
+    if (task === undefined && queue !== undefined) {
       while (this.#head < queue.length) {
         const next = queue[this.#head++];
         if (next?.state === 'queued') {
@@ -125,7 +127,10 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
           break;
         }
       }
-      if (this.#head > 1024 && this.#head * 2 > queue.length) {
+      if (this.#head === queue.length) {
+        this.#queue = undefined;
+        this.#head = 0;
+      } else if (this.#head > 1024 && this.#head * 2 > queue.length) {
         queue.splice(0, this.#head);
         this.#head = 0;
       }
@@ -142,7 +147,7 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
   /** Every live queued task, in queue order (for cancellation). */
   queuedTasks(): Task[] {
     const live = (task: Task | undefined): task is Task => task?.state === 'queued';
-    return [...this.#retries.filter(live), ...this.#queue.slice(this.#head).filter(live)];
+    return [...(this.#retries ?? []).filter(live), ...(this.#queue ?? []).slice(this.#head).filter(live)];
   }
 
   /** A task of this set settled. */

@@ -2,20 +2,30 @@
  * One submitted task as the scheduler tracks it, from submission through every attempt to the
  * settlement of its promise. Internal to the scheduler layer.
  */
-import type { RunOptions, TaskRequest } from '../runtime/backend.js';
+import type { RunOptions, RunSink, TaskOutcome, TaskRequest } from '../runtime/backend.js';
 import type { AbortSource, LazyAbortController } from '../runtime/lazy-abort.js';
 import type { SchedulerContext } from './context.js';
-import type { TaskResult } from './options.js';
+import type { TaskSink } from './options.js';
 import type { TaskSetImpl } from './task-set.js';
 
 /** `queued`: waiting in its task set; `running`: started (holding a slot, or released while it waits for children); `done`: settled. */
 export type TaskState = 'queued' | 'running' | 'done';
 
+/** What the scheduler does when an attempt's backend run settles; one object for all tasks. */
+export interface AttemptHandlers {
+  succeeded(task: Task, outcome: TaskOutcome): void;
+  failed(task: Task, error: unknown): void;
+}
+
+/** Defers a failure by a microtask: a backend may report one from inside the scheduler's own call (an abort). */
+const settled = Promise.resolve();
+
 /**
- * Mutable bookkeeping of one task. It is also the async context its code runs in (one object per
- * task instead of two on the hot path): nested submissions find their parent as the current store.
+ * Mutable bookkeeping of one task. It is also the async context its code runs in and the sink of
+ * its backend runs (one object per task instead of three on the hot path): nested submissions
+ * find their parent as the current store.
  */
-export class Task implements SchedulerContext {
+export class Task implements SchedulerContext, RunSink {
   state: TaskState = 'queued';
   /** Slot of the current or last attempt, -1 before the first. */
   slot = -1;
@@ -47,9 +57,20 @@ export class Task implements SchedulerContext {
     public request: TaskRequest,
     readonly maxFailures: number,
     readonly parent: Task | undefined,
-    readonly resolve: (result: TaskResult) => void,
-    readonly reject: (error: unknown) => void,
+    /** Where the task's outcome goes. */
+    readonly sink: TaskSink,
+    readonly handlers: AttemptHandlers,
   ) {}
+
+  /** The current attempt's backend run succeeded ({@link RunSink}). */
+  succeeded(outcome: TaskOutcome): void {
+    this.handlers.succeeded(this, outcome);
+  }
+
+  /** The current attempt's backend run failed ({@link RunSink}); handled after a microtask, never inside the caller. */
+  failed(error: unknown): void {
+    void settled.then(() => this.handlers.failed(this, error));
+  }
 
   /**
    * Listens to the caller's cancellation: `onAbort(this)` when it fires. The task is the listener
