@@ -36,7 +36,7 @@ async function runBody(spec: TaskSpec, ctx: TaskContext): Promise<TaskResultData
     for (const split of input.splits) {
       if (full()) break;
       const splitStats = newSplitStats();
-      for await (const batch of readSplit(split, splitStats, ctx.signal)) {
+      for await (const batch of readSplit(split, splitStats, ctx.signal, input.fields)) {
         stats.rowsIn += batch.length;
         await chain.pushBatch(batch);
         stopIfAborted(ctx);

@@ -4,7 +4,9 @@
  * batch is folded straight from its columns — dictionary ids map to group slots, accumulators are
  * Float64Arrays — without building one row object. It folds in record order and keeps keys in
  * first-seen order, so its entries are exactly the generic {@link Aggregator}'s (same floats, same
- * order). A batch it cannot read hands its state over to a generic aggregator for the rest of the
+ * order). Consecutive batches often share one string dictionary (a CSV split's, see
+ * byte-interner.ts): the dictionary id → slot map is then kept from batch to batch, so a key costs
+ * one hash lookup per split rather than one per batch. A batch it cannot read hands its state over to a generic aggregator for the rest of the
  * task (see {@link TypedPartialAggregator.toAggregator}).
  */
 import { rowAt, type Batch, type Column, type Validity } from '../batch/index.js';
@@ -40,6 +42,9 @@ export class TypedPartialAggregator {
   #counts: Float64Array[];
   #capacity = 1024;
   readonly #keepFirst: boolean;
+  /** The last string dictionary seen and its id → slot map (-1: not looked up yet). */
+  #dictionary: readonly string[] | undefined;
+  #slotById = new Int32Array(0);
 
   /** @param keepFirst - whether entries carry each key's first record (see {@link Aggregator}). */
   constructor(aggs: readonly AggDef[], field: string, name: string, keepFirst = true) {
@@ -81,7 +86,7 @@ export class TypedPartialAggregator {
     const validity = column.validity;
     if (column.type === 'string') {
       const { indices, dictionary } = column;
-      const byId = new Int32Array(dictionary.length).fill(-1);
+      const byId = this.#slotsByDictionaryId(dictionary);
       for (let i = 0; i < n; i++) {
         if (validity !== undefined && (validity[i >> 3]! & (1 << (i & 7))) === 0) {
           out[i] = this.#slot(null, null, batch, i);
@@ -102,6 +107,17 @@ export class TypedPartialAggregator {
       out[i] = this.#slot(key, key, batch, i);
     }
     return out;
+  }
+
+  /** The id → slot map of a dictionary, kept when it is the previous batch's (which only grows). */
+  #slotsByDictionaryId(dictionary: readonly string[]): Int32Array {
+    const known = this.#dictionary === dictionary ? this.#slotById : new Int32Array(0);
+    if (known.length >= dictionary.length) return known;
+    const byId = new Int32Array(Math.max(dictionary.length, known.length * 2)).fill(-1);
+    byId.set(known);
+    this.#dictionary = dictionary;
+    this.#slotById = byId;
+    return byId;
   }
 
   #slot(groupKey: unknown, key: unknown, batch: Batch, row: number): number {

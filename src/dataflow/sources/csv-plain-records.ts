@@ -11,7 +11,7 @@
 import { parseBoolBytes, parseIsoBytes, parseNumberBytes } from './byte-values.js';
 import { HASH_SEED } from './byte-interner.js';
 import type { RowColumns } from './csv-row-converter.js';
-import { BOOL, F64, I32, STR, TIME } from './csv-type-codes.js';
+import { BOOL, F64, I32, SKIP, STR, TIME } from './csv-type-codes.js';
 
 const LF = 10;
 const CR = 13;
@@ -109,7 +109,9 @@ export function scanPlainRecords(target: PlainTarget, buf: Uint8Array, pos: numb
         }
         e = i;
         if (b === LF && e > s && buf[e - 1] === CR) e--;
-        if (e === s) nulls[c] = 1;
+        if (code === SKIP) {
+          // A column the job does not read and any bytes fit: nothing to check or keep.
+        } else if (e === s) nulls[c] = 1;
         else if (code === BOOL) {
           const value = parseBoolBytes(buf, s, e);
           if (value < 0) break records;
