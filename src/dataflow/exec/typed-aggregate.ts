@@ -9,9 +9,10 @@
  * one hash lookup per split rather than one per batch. A batch it cannot read hands its state over to a generic aggregator for the rest of the
  * task (see {@link TypedPartialAggregator.toAggregator}).
  */
-import { rowAt, type Batch, type Column, type Validity } from '../batch/index.js';
+import { rowAt, type Batch, type Column, type Field, type Validity } from '../batch/index.js';
 import type { AggDef } from '../plan/logical.js';
 import { Aggregator, type AggEntry } from './aggregate.js';
+import { valueColumn } from './entry-batch.js';
 
 /** Aggregations the fast path folds; `first`/`last` keep the generic path. */
 const TYPED_KINDS: ReadonlySet<AggDef['kind']> = new Set(['sum', 'count', 'min', 'max', 'avg']);
@@ -181,6 +182,25 @@ export class TypedPartialAggregator {
       out.push([this.#keys[s], this.#firsts[s], accs]);
     }
     return out;
+  }
+
+  /**
+   * The finished rows as one typed batch — `keyName`, then each aggregation's `as` — in first-seen
+   * order; for sums and counts, whose result is their accumulator (a final phase that merges
+   * partial sums and counts by summing them).
+   */
+  rowsBatch(keyName: string): Batch {
+    const n = this.#keys.length;
+    const fields: Field[] = [];
+    const columns: Column[] = [];
+    const key = valueColumn(n, (s) => this.#keys[s]);
+    fields.push({ name: keyName, type: key.type, nullable: true });
+    columns.push(key);
+    this.#aggs.forEach((agg, a) => {
+      fields.push({ name: agg.as, type: 'float64', nullable: true });
+      columns.push({ type: 'float64', values: this.#values[a]!.slice(0, n) });
+    });
+    return { schema: { fields }, length: n, columns };
   }
 
   /** A generic aggregator holding this one's state, for a task whose later batches need the generic path. */
