@@ -5,7 +5,7 @@
  * it awaits only to read the next chunk, to settle bad rows and to hand over a full batch.
  */
 import type { Batch } from '../batch/batch.js';
-import { ByteWindow } from './byte-window.js';
+import { ByteWindow, CHUNK_SIZE } from './byte-window.js';
 import { CsvRecordScanner } from './csv-record-scanner.js';
 import { CsvRowConverter } from './csv-row-converter.js';
 import { csvDialect, fieldText } from './csv-schema.js';
@@ -31,7 +31,7 @@ export async function* readCsvSplit(split: FileSplit, stats: SplitStats, signal?
   const scanner = new CsvRecordScanner(csvDialect(options));
   const rows = new CsvRowConverter(schema, batchRows, quote, options.delimiter ?? ',', fields);
   const errors = new RowErrors(split, stats);
-  const window = await ByteWindow.open(split.path, split.start, signal);
+  const window = await ByteWindow.open(split.path, split.start, signal, CHUNK_SIZE, true);
   errors.setFirstLineOffset(window.offset);
   let headerPending = split.start === 0 && options.header !== false;
   let line = 0;
