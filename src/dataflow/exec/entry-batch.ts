@@ -11,7 +11,8 @@ import type { Batch, Column, Field } from '../batch/index.js';
 import type { AggEntry } from './aggregate.js';
 
 /** The name of an entry batch's key column; no source field is named so. */
-const KEY = '\u0000entry.key';
+export const ENTRY_KEY_FIELD = '\u0000entry.key';
+const KEY = ENTRY_KEY_FIELD;
 const FIRST = '\u0000entry.first';
 
 /** True for a batch made by {@link entriesBatch}. */
@@ -30,8 +31,13 @@ export function entriesBatch(entries: readonly AggEntry[], accCount: number): Ba
   };
   add(KEY, valueColumn(n, (i) => entries[i]![0]));
   add(FIRST, { type: 'any', values: entries.map((e) => e[1]) });
-  for (let a = 0; a < accCount; a++) add(`\u0000entry.acc${a}`, valueColumn(n, (i) => entries[i]![2][a]));
+  for (let a = 0; a < accCount; a++) add(entryAccField(a), valueColumn(n, (i) => entries[i]![2][a]));
   return { schema: { fields }, length: n, columns };
+}
+
+/** The name of an entry batch's column of accumulator `a`. */
+export function entryAccField(a: number): string {
+  return `\u0000entry.acc${a}`;
 }
 
 /** Calls `each` with every entry of an entry batch, in order (the `accs` array is reused). */
@@ -48,7 +54,7 @@ export function forEachEntry(batch: Batch, each: (entry: AggEntry) => void): voi
 }
 
 /** A column of values: strings dictionary-encoded, numbers float64, anything else as it is. */
-function valueColumn(n: number, at: (i: number) => unknown): Column {
+export function valueColumn(n: number, at: (i: number) => unknown): Column {
   let strings = true;
   let numbers = true;
   for (let i = 0; i < n && (strings || numbers); i++) {

@@ -7,6 +7,7 @@
 import { isValueBatch, rowsOf, type Batch } from '../batch/index.js';
 import { describeNode, type KeySelector } from '../plan/logical.js';
 import type { PhysicalPlan, Stage } from '../plan/physical.js';
+import { sourceFields } from '../plan/projection.js';
 import { planSplits, type FileSplit } from '../sources/index.js';
 import { abortWrite, beginWrite, commitWrite, type WriteJob } from '../sinks/index.js';
 import { compareKeys } from './keys.js';
@@ -78,7 +79,7 @@ async function runStages(plan: PhysicalPlan, action: Action, ctx: JobContext, re
         await Promise.all(upstream.map((u) => done.get(u)!));
         const stats = perStage.get(stage)!;
         reporter.stageStarted(stage);
-        let inputs = await stageInputs(stage, results);
+        let inputs = await stageInputs(stage, results, sourceFields(stage, plan, action.kind === 'count'));
         for (const u of upstream) results.delete(u);
         let output = taskOutput(stage, stage === plan.final ? action : undefined, jobCtx, write);
         if (stage.output.kind === 'range') {
@@ -169,7 +170,7 @@ function upstreamOf(stage: Stage): readonly Stage[] {
 }
 
 /** The input of each of the stage's tasks. */
-async function stageInputs(stage: Stage, results: ReadonlyMap<Stage, TaskResultData[]>): Promise<TaskInput[] | TaskFeed> {
+async function stageInputs(stage: Stage, results: ReadonlyMap<Stage, TaskResultData[]>, fields: readonly string[] | undefined): Promise<TaskInput[] | TaskFeed> {
   const p = stage.parallelism;
   const input = stage.input;
   if (input.kind === 'source') {
@@ -178,7 +179,7 @@ async function stageInputs(stage: Stage, results: ReadonlyMap<Stage, TaskResultD
       const { splits } = await planSplits(source.format, source.paths, source.options, p);
       const perTask: FileSplit[][] = Array.from({ length: p }, () => []);
       splits.forEach((split, i) => perTask[i % p]!.push(split));
-      return perTask.map((s) => ({ kind: 'splits', splits: s }));
+      return perTask.map((s) => ({ kind: 'splits', splits: s, ...(fields !== undefined ? { fields } : {}) }));
     }
     // An iterable streams: its tasks pull chunks as slots free up (iterable-source.ts).
     if (source.kind === 'iterable') return source.iterable.feed(p);

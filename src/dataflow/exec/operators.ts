@@ -19,7 +19,7 @@ import { UsageError } from '../../errors.js';
 import type { TaskContext, UserFunction } from '../../runtime/index.js';
 import { isValueBatch, rowAt, type Batch } from '../batch/index.js';
 import { Aggregator, type AggEntry } from './aggregate.js';
-import { forEachEntry, isEntryBatch } from './entry-batch.js';
+import { ENTRY_KEY_FIELD, entryAccField, forEachEntry, isEntryBatch } from './entry-batch.js';
 import { TypedPartialAggregator, typedAggregationApplies } from './typed-aggregate.js';
 import { compareKeys, compileKey, groupKey, type KeyFn } from './keys.js';
 import type { FnSpec, KeySpec, OpSpec } from './task-spec.js';
@@ -88,7 +88,7 @@ export function buildChain(ops: readonly OpSpec[], fns: ReadonlyMap<FnSpec, User
   };
 }
 
-/** The end of the chain: records collect into one array per input batch for the task output. */
+/** The end of the chain: records collect into one array per input batch for the task output; a typed batch goes as it is. */
 function sinkOperator(sink: RecordSink): Operator {
   let records: unknown[] = [];
   const flush = (): void => {
@@ -97,7 +97,11 @@ function sinkOperator(sink: RecordSink): Operator {
     records = [];
     sink.push(full);
   };
-  return { add: (record) => void records.push(record), flush, close: flush };
+  const addBatch = (batch: Batch): void => {
+    flush();
+    sink.pushBatch(batch);
+  };
+  return { add: (record) => void records.push(record), addBatch, flush, close: flush };
 }
 
 /** Emits `records` downstream as one batch. */
@@ -207,21 +211,9 @@ function emitItems(items: unknown, next: Operator, name: string): void {
 }
 
 function aggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, keySpec: KeySpec, key: KeyFn, next: Operator): Operator {
-  const keyName = spec.keyName;
+  if (spec.phase === 'final') return finalAggregateOperator(spec, next);
   const keepFirst = spec.style === 'record';
   const close = (entries: unknown[]): Pushed => after(emit(next, entries), () => next.close());
-  if (spec.phase === 'final') {
-    const aggregator = new Aggregator(spec.aggs, spec.name, keepFirst);
-    return {
-      add: (entry) => aggregator.addEntry(entry as AggEntry),
-      addBatch: (batch) => {
-        if (isEntryBatch(batch)) forEachEntry(batch, (entry) => aggregator.addEntry(entry));
-        else for (let i = 0; i < batch.length; i++) aggregator.addEntry(rowAt(batch, i) as AggEntry);
-      },
-      flush: () => undefined,
-      close: () => close(aggregator.results(spec.style, keyName)),
-    };
-  }
   // Partial phase: typed batches fold column-wise while they can; the first batch or record that
   // cannot hands the state to the generic aggregator for the rest of the task.
   let typed =
@@ -246,6 +238,41 @@ function aggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, keySpec: 
     },
     flush: () => undefined,
     close: () => close(typed !== undefined ? typed.entries() : toGeneric().entries()),
+  };
+}
+
+/**
+ * The final phase of an aggregation. Spark-style rows of sums and counts (their partial entries are
+ * numbers, merged by adding) fold entry batches column-wise and leave as one typed batch while
+ * every batch allows it; anything else merges entry by entry into the generic aggregator.
+ */
+function finalAggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, next: Operator): Operator {
+  const { keyName, aggs, style } = spec;
+  const summed = style === 'row' && aggs.every((a) => a.kind === 'sum' || a.kind === 'count') && !aggs.some((a) => a.as === keyName);
+  let typed = summed ? new TypedPartialAggregator(aggs.map((a, i) => ({ kind: 'sum', field: entryAccField(i), as: a.as })), ENTRY_KEY_FIELD, spec.name, false) : undefined;
+  let generic: Aggregator | undefined;
+  const toGeneric = (): Aggregator => {
+    generic ??= new Aggregator(aggs, spec.name, style === 'record');
+    // Partial sums and counts are numbers: the typed state's entries are the generic ones.
+    for (const entry of typed?.entries() ?? []) generic.addEntry(entry);
+    typed = undefined;
+    return generic;
+  };
+  return {
+    add: (entry) => toGeneric().addEntry(entry as AggEntry),
+    addBatch: (batch) => {
+      if (typed !== undefined && isEntryBatch(batch) && typed.addBatch(batch)) return;
+      const aggregator = toGeneric();
+      if (isEntryBatch(batch)) forEachEntry(batch, (entry) => aggregator.addEntry(entry));
+      else for (let i = 0; i < batch.length; i++) aggregator.addEntry(rowAt(batch, i) as AggEntry);
+    },
+    flush: () => undefined,
+    close: () => {
+      if (typed === undefined || next.addBatch === undefined) return after(emit(next, toGeneric().results(style, keyName)), () => next.close());
+      const rows = typed.rowsBatch(keyName);
+      if (rows.length > 0) next.addBatch(rows);
+      return after(next.flush(), () => next.close());
+    },
   };
 }
 

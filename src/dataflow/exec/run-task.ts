@@ -45,7 +45,7 @@ async function feed(spec: TaskSpec, ctx: TaskContext, fns: Awaited<ReturnType<ty
     for (const split of input.splits) {
       if (full()) break;
       const splitStats = newSplitStats();
-      for await (const batch of readSplit(split, splitStats, ctx.signal)) {
+      for await (const batch of readSplit(split, splitStats, ctx.signal, input.fields)) {
         stats.rowsIn += batch.length;
         await chain.pushBatch(batch);
         await output.drain?.();

@@ -35,7 +35,8 @@ export type OpSpec =
 
 /** Where a task's records come from. */
 export type TaskInput =
-  | { kind: 'splits'; splits: readonly FileSplit[] }
+  /** `fields`: the only fields the task reads (projection push-down); all when absent. */
+  | { kind: 'splits'; splits: readonly FileSplit[]; fields?: readonly string[] }
   | { kind: 'values'; values: readonly unknown[] }
   | { kind: 'batches'; batches: readonly Batch[] }
   /** A join task: both sides of one hash partition. */

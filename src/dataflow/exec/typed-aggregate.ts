@@ -4,12 +4,15 @@
  * batch is folded straight from its columns — dictionary ids map to group slots, accumulators are
  * Float64Arrays — without building one row object. It folds in record order and keeps keys in
  * first-seen order, so its entries are exactly the generic {@link Aggregator}'s (same floats, same
- * order). A batch it cannot read hands its state over to a generic aggregator for the rest of the
+ * order). Consecutive batches often share one string dictionary (a CSV split's, see
+ * byte-interner.ts): the dictionary id → slot map is then kept from batch to batch, so a key costs
+ * one hash lookup per split rather than one per batch. A batch it cannot read hands its state over to a generic aggregator for the rest of the
  * task (see {@link TypedPartialAggregator.toAggregator}).
  */
-import { rowAt, type Batch, type Column, type Validity } from '../batch/index.js';
+import { rowAt, type Batch, type Column, type Field, type Validity } from '../batch/index.js';
 import type { AggDef } from '../plan/logical.js';
 import { Aggregator, type AggEntry } from './aggregate.js';
+import { valueColumn } from './entry-batch.js';
 
 /** Aggregations the fast path folds; `first`/`last` keep the generic path. */
 const TYPED_KINDS: ReadonlySet<AggDef['kind']> = new Set(['sum', 'count', 'min', 'max', 'avg']);
@@ -40,6 +43,9 @@ export class TypedPartialAggregator {
   #counts: Float64Array[];
   #capacity = 1024;
   readonly #keepFirst: boolean;
+  /** The last string dictionary seen and its id → slot map (-1: not looked up yet). */
+  #dictionary: readonly string[] | undefined;
+  #slotById = new Int32Array(0);
 
   /** @param keepFirst - whether entries carry each key's first record (see {@link Aggregator}). */
   constructor(aggs: readonly AggDef[], field: string, name: string, keepFirst = true) {
@@ -81,7 +87,7 @@ export class TypedPartialAggregator {
     const validity = column.validity;
     if (column.type === 'string') {
       const { indices, dictionary } = column;
-      const byId = new Int32Array(dictionary.length).fill(-1);
+      const byId = this.#slotsByDictionaryId(dictionary);
       for (let i = 0; i < n; i++) {
         if (validity !== undefined && (validity[i >> 3]! & (1 << (i & 7))) === 0) {
           out[i] = this.#slot(null, null, batch, i);
@@ -102,6 +108,17 @@ export class TypedPartialAggregator {
       out[i] = this.#slot(key, key, batch, i);
     }
     return out;
+  }
+
+  /** The id → slot map of a dictionary, kept when it is the previous batch's (which only grows). */
+  #slotsByDictionaryId(dictionary: readonly string[]): Int32Array {
+    const known = this.#dictionary === dictionary ? this.#slotById : new Int32Array(0);
+    if (known.length >= dictionary.length) return known;
+    const byId = new Int32Array(Math.max(dictionary.length, known.length * 2)).fill(-1);
+    byId.set(known);
+    this.#dictionary = dictionary;
+    this.#slotById = byId;
+    return byId;
   }
 
   #slot(groupKey: unknown, key: unknown, batch: Batch, row: number): number {
@@ -165,6 +182,25 @@ export class TypedPartialAggregator {
       out.push([this.#keys[s], this.#firsts[s], accs]);
     }
     return out;
+  }
+
+  /**
+   * The finished rows as one typed batch — `keyName`, then each aggregation's `as` — in first-seen
+   * order; for sums and counts, whose result is their accumulator (a final phase that merges
+   * partial sums and counts by summing them).
+   */
+  rowsBatch(keyName: string): Batch {
+    const n = this.#keys.length;
+    const fields: Field[] = [];
+    const columns: Column[] = [];
+    const key = valueColumn(n, (s) => this.#keys[s]);
+    fields.push({ name: keyName, type: key.type, nullable: true });
+    columns.push(key);
+    this.#aggs.forEach((agg, a) => {
+      fields.push({ name: agg.as, type: 'float64', nullable: true });
+      columns.push({ type: 'float64', values: this.#values[a]!.slice(0, n) });
+    });
+    return { schema: { fields }, length: n, columns };
   }
 
   /** A generic aggregator holding this one's state, for a task whose later batches need the generic path. */

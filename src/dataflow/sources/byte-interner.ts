@@ -2,7 +2,11 @@
  * Strings straight from bytes into dictionary columns. A {@link ByteInterner} maps UTF-8 bytes to
  * a stable entry (decoding each distinct value once per split, not once per row); a
  * {@link DictionaryColumnBuilder} turns entries into a batch's dictionary-encoded string column
- * with an array lookup per row instead of a hash-map lookup by string.
+ * whose indices ARE the entries and whose dictionary is the interner's own table. Consecutive
+ * batches of a split therefore share one dictionary (until the interner is trimmed), so an
+ * operator that maps dictionary ids to its own state (group slots, partitions) does that once per
+ * distinct string per split instead of once per batch. The table only grows while it is shared:
+ * an older batch's indices keep pointing at the same strings.
  */
 import type { Column } from '../batch/batch.js';
 
@@ -37,6 +41,11 @@ export class ByteInterner {
   /** The string of an entry. */
   text(entry: number): string {
     return this.#strings[entry]!;
+  }
+
+  /** Every entry's string, by entry (the live table: it grows as entries are added, until {@link ByteInterner.trim}). */
+  get table(): readonly string[] {
+    return this.#strings;
   }
 
   /** The entry of `buf[start, end)` (UTF-8), added if new. */
@@ -115,9 +124,6 @@ export class DictionaryColumnBuilder {
   readonly #interner: ByteInterner;
   #indices: Int32Array;
   #length = 0;
-  #dictionary: string[] = [];
-  /** interner entry → 1 + index in this batch's dictionary (0: not yet used in this batch). */
-  #local: Int32Array = new Int32Array(1024);
   #validity: Uint8Array | undefined;
   #emptyEntry: number | undefined;
 
@@ -133,18 +139,13 @@ export class DictionaryColumnBuilder {
 
   /** Appends the string of an interner entry. */
   appendEntry(entry: number): void {
-    if (entry >= this.#local.length) {
-      const local = new Int32Array(Math.max(entry + 1, this.#local.length * 2));
-      local.set(this.#local);
-      this.#local = local;
+    const i = this.#length++;
+    if (i === this.#indices.length) {
+      const grown = new Int32Array(this.#indices.length * 2);
+      grown.set(this.#indices);
+      this.#indices = grown;
     }
-    let index = this.#local[entry]! - 1;
-    if (index < 0) {
-      index = this.#dictionary.length;
-      this.#dictionary.push(this.#interner.text(entry));
-      this.#local[entry] = index + 1;
-    }
-    this.#push(index);
+    this.#indices[i] = entry;
   }
 
   /** Appends a string that is not interned (e.g. a quoted field with escapes). */
@@ -167,31 +168,19 @@ export class DictionaryColumnBuilder {
     this.#validity[i >> 3]! &= ~(1 << (i & 7));
   }
 
-  /** The finished column; the builder then starts an empty batch (same interner). */
+  /** The finished column; the builder then starts an empty batch (same interner: trim it only after this). */
   finish(): Column {
     const n = this.#length;
-    let column: Column = { type: 'string', indices: this.#indices.slice(0, n), dictionary: this.#dictionary };
+    let column: Column = { type: 'string', indices: this.#indices.slice(0, n), dictionary: this.#interner.table };
     if (this.#validity !== undefined) {
       const validity = new Uint8Array((n + 7) >> 3).fill(0xff);
       validity.set(this.#validity.subarray(0, validity.length));
       column = { ...column, validity };
     }
     this.#length = 0;
-    this.#dictionary = [];
-    this.#local.fill(0);
     this.#validity = undefined;
     this.#emptyEntry = undefined;
     return column;
-  }
-
-  #push(index: number): void {
-    const i = this.#length++;
-    if (i === this.#indices.length) {
-      const grown = new Int32Array(this.#indices.length * 2);
-      grown.set(this.#indices);
-      this.#indices = grown;
-    }
-    this.#indices[i] = index;
   }
 }
 

@@ -129,6 +129,23 @@ export function parseIsoBytes(buf: Uint8Array, start: number, end: number): numb
   return (days * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + ms - offset;
 }
 
+/**
+ * {@link parseIsoBytes} of the 19 bytes at `buf[start]` when they are exactly a date-time without
+ * fraction or zone (`YYYY-MM-DDTHH:MM:SS`, or a space for the `T`), the most common form; NaN for
+ * anything else, valid or not (the caller then finds the field's end and calls parseIsoBytes).
+ */
+export function parseIsoDateTime19(buf: Uint8Array, start: number): number {
+  const sep = buf[start + 10];
+  if (buf[start + 4] !== 45 || buf[start + 7] !== 45 || (sep !== 84 && sep !== 32) || buf[start + 13] !== 58 || buf[start + 16] !== 58) return NaN;
+  const end = start + 19;
+  const days = daysOfDate(buf, start, end);
+  const hour = digitsAt(buf, start + 11, 2, end);
+  const minute = digitsAt(buf, start + 14, 2, end);
+  const second = digitsAt(buf, start + 17, 2, end);
+  if (Number.isNaN(days) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return NaN;
+  return (days * 86_400 + hour * 3600 + minute * 60 + second) * 1000;
+}
+
 /** The last valid `YYYY-MM-DD` parsed and its day number: timestamps in a file are mostly clustered, so most rows repeat it. */
 const lastDate = new Uint8Array(10);
 let lastDays = Number.NaN;

@@ -6,7 +6,11 @@
  * the reader continue past `end` to finish its last line. The window is a sliding buffer: the
  * reader consumes `[pos, limit)`, and {@link ByteWindow.fill} moves the unconsumed tail to the
  * front and reads more, growing only for a line longer than the buffer. Nothing else is held, so
- * memory stays at about one chunk per split whatever the file size.
+ * memory stays at about one chunk per split whatever the file size (two with read-ahead).
+ *
+ * With `readAhead`, the next chunk is read into a spare buffer while the reader scans the current
+ * one, so a reader that scans as fast as the disk (or page cache) delivers does not wait for each
+ * read's round trip through the I/O thread pool.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { abortReason } from '../../runtime/abort-reason.js';
@@ -28,22 +32,27 @@ export class ByteWindow {
   eof = false;
   readonly #file: FileHandle;
   readonly #signal: AbortSignal | undefined;
+  /** With read-ahead: the buffer the next chunk is read into, and that read (bytes, or its error). */
+  readonly #spare: Buffer | undefined;
+  #ahead: Promise<number | Error> | undefined;
 
-  private constructor(file: FileHandle, base: number, signal: AbortSignal | undefined, chunkSize: number) {
+  private constructor(file: FileHandle, base: number, signal: AbortSignal | undefined, chunkSize: number, readAhead: boolean) {
     this.#file = file;
     this.base = base;
     this.#signal = signal;
     this.buf = Buffer.allocUnsafe(chunkSize);
+    this.#spare = readAhead ? Buffer.allocUnsafe(chunkSize) : undefined;
   }
 
   /**
    * Opens `path` positioned at the first line that starts at or after `start`.
    * `pos` then points at that line (or `limit` with `eof` when there is none).
+   * @param readAhead - read the next chunk while the current one is scanned (readers of whole splits).
    */
-  static async open(path: string, start: number, signal?: AbortSignal, chunkSize = CHUNK_SIZE): Promise<ByteWindow> {
+  static async open(path: string, start: number, signal?: AbortSignal, chunkSize = CHUNK_SIZE, readAhead = false): Promise<ByteWindow> {
     if (signal?.aborted) throw abortReason(signal);
     const file = await open(path, 'r');
-    const window = new ByteWindow(file, Math.max(0, start - 1), signal, chunkSize);
+    const window = new ByteWindow(file, Math.max(0, start - 1), signal, chunkSize, readAhead);
     try {
       if (start > 0) await window.#skipToLineStart();
       return window;
@@ -71,23 +80,53 @@ export class ByteWindow {
       this.limit -= this.pos;
       this.pos = 0;
     }
-    if (this.limit === this.buf.length) {
-      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
-      this.buf.copy(bigger, 0, 0, this.limit);
-      this.buf = bigger;
-    }
-    const { bytesRead } = await this.#file.read(this.buf, this.limit, this.buf.length - this.limit, this.base + this.limit);
+    const bytesRead = this.#spare === undefined ? await this.#readInto(this.buf.length - this.limit) : await this.#takeAhead(this.#spare);
     if (bytesRead === 0) {
       this.eof = true;
       return false;
     }
     this.limit += bytesRead;
+    // The next chunk starts where the buffer's valid bytes end.
+    if (this.#spare !== undefined) void this.#startAhead(this.#spare);
     return true;
   }
 
-  /** Releases the file. */
+  /** Releases the file (after a read still running ahead). */
   async close(): Promise<void> {
+    await this.#ahead;
     await this.#file.close();
+  }
+
+  /** Reads up to `length` bytes at the end of the valid bytes, growing a full buffer first. */
+  async #readInto(length: number): Promise<number> {
+    if (length === 0) this.#grow(this.buf.length * 2);
+    const { bytesRead } = await this.#file.read(this.buf, this.limit, this.buf.length - this.limit, this.base + this.limit);
+    return bytesRead;
+  }
+
+  /** Appends the chunk read ahead (reading it now if none is running) after the valid bytes. */
+  async #takeAhead(spare: Buffer): Promise<number> {
+    const ahead = await (this.#ahead ?? this.#startAhead(spare));
+    this.#ahead = undefined;
+    if (ahead instanceof Error) throw ahead;
+    if (this.limit + ahead > this.buf.length) this.#grow(Math.max(this.buf.length * 2, this.limit + ahead));
+    spare.copy(this.buf, this.limit, 0, ahead);
+    return ahead;
+  }
+
+  #startAhead(spare: Buffer): Promise<number | Error> {
+    const ahead = this.#file.read(spare, 0, spare.length, this.base + this.limit).then(
+      ({ bytesRead }) => bytesRead,
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
+    this.#ahead = ahead;
+    return ahead;
+  }
+
+  #grow(size: number): void {
+    const bigger = Buffer.allocUnsafe(size);
+    this.buf.copy(bigger, 0, 0, this.limit);
+    this.buf = bigger;
   }
 
   /** Consumes bytes up to and including the first `\n` (the window starts at `start - 1`). */

@@ -8,13 +8,16 @@
  * before the buffer does — stops the run untouched, and the reader gives it to the scanner, which
  * handles (or reports) everything the dialect allows.
  */
-import { parseBoolBytes, parseIsoBytes, parseNumberBytes } from './byte-values.js';
+import { parseBoolBytes, parseIsoBytes, parseIsoDateTime19, parseNumberBytes } from './byte-values.js';
 import { HASH_SEED } from './byte-interner.js';
 import type { RowColumns } from './csv-row-converter.js';
-import { BOOL, F64, I32, STR, TIME } from './csv-type-codes.js';
+import { BOOL, F64, I32, SKIP, STR, TIME } from './csv-type-codes.js';
 
 const LF = 10;
 const CR = 13;
+/** Bytes of a `YYYY-MM-DDTHH:MM:SS` timestamp: with a delimiter among them, the one-pass form is off. */
+const ISO_BYTES = new Set([...'0123456789-:T '].map((ch) => ch.charCodeAt(0)));
+const ISO_LENGTH = 19;
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /** What the one-pass path needs of the converter. */
@@ -33,6 +36,8 @@ export function scanPlainRecords(target: PlainTarget, buf: Uint8Array, pos: numb
   const n = codes.length;
   const last = n - 1;
   let row = target.plainState().row;
+  const isoSafe = !ISO_BYTES.has(delimiter);
+  let iso: number;
   let rows = 0;
   let start = pos;
   records: while (rows < maxRows && start < stop && start < limit) {
@@ -102,6 +107,12 @@ export function scanPlainRecords(target: PlainTarget, buf: Uint8Array, pos: numb
           } else floats[c]![row] = value;
           nulls[c] = 0;
         }
+      } else if (code === TIME && isoSafe && i + ISO_LENGTH < limit && (buf[i + ISO_LENGTH] === delimiter || buf[i + ISO_LENGTH] === LF) && (iso = parseIsoDateTime19(buf, i)) === iso) {
+        // The common timestamp form, checked and converted without a separate scan for its end.
+        i += ISO_LENGTH;
+        b = buf[i]!;
+        floats[c]![row] = iso;
+        nulls[c] = 0;
       } else {
         while (b !== delimiter && b !== LF) {
           if (++i >= limit) break records;
@@ -109,7 +120,9 @@ export function scanPlainRecords(target: PlainTarget, buf: Uint8Array, pos: numb
         }
         e = i;
         if (b === LF && e > s && buf[e - 1] === CR) e--;
-        if (e === s) nulls[c] = 1;
+        if (code === SKIP) {
+          // A column the job does not read and any bytes fit: nothing to check or keep.
+        } else if (e === s) nulls[c] = 1;
         else if (code === BOOL) {
           const value = parseBoolBytes(buf, s, e);
           if (value < 0) break records;

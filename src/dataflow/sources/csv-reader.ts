@@ -5,7 +5,7 @@
  * it awaits only to read the next chunk, to settle bad rows and to hand over a full batch.
  */
 import type { Batch } from '../batch/batch.js';
-import { ByteWindow } from './byte-window.js';
+import { ByteWindow, CHUNK_SIZE } from './byte-window.js';
 import { CsvRecordScanner } from './csv-record-scanner.js';
 import { CsvRowConverter } from './csv-row-converter.js';
 import { csvDialect, fieldText } from './csv-schema.js';
@@ -21,17 +21,17 @@ function recordText(buf: Buffer, start: number, end: number): string {
   return buf.toString('utf8', start, e);
 }
 
-/** Reads the records of a CSV split as batches of the split's schema. */
-export async function* readCsvSplit(split: FileSplit, stats: SplitStats, signal?: AbortSignal): AsyncGenerator<Batch> {
+/** Reads the records of a CSV split as batches of the split's schema (only `fields`, when given). */
+export async function* readCsvSplit(split: FileSplit, stats: SplitStats, signal?: AbortSignal, fields?: readonly string[]): AsyncGenerator<Batch> {
   const schema = split.schema;
   if (schema === undefined) throw new SourceError(split.path, `CSV split ${split.index} of ${split.path} has no schema; plan CSV sources with planSplits(), which infers it.`);
   const options = split.options;
   const quote = options.quote ?? '"';
   const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   const scanner = new CsvRecordScanner(csvDialect(options));
-  const rows = new CsvRowConverter(schema, batchRows, quote, options.delimiter ?? ',');
+  const rows = new CsvRowConverter(schema, batchRows, quote, options.delimiter ?? ',', fields);
   const errors = new RowErrors(split, stats);
-  const window = await ByteWindow.open(split.path, split.start, signal);
+  const window = await ByteWindow.open(split.path, split.start, signal, CHUNK_SIZE, true);
   errors.setFirstLineOffset(window.offset);
   let headerPending = split.start === 0 && options.header !== false;
   let line = 0;

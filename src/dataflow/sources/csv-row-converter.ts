@@ -4,19 +4,23 @@
  * A record is checked completely before it counts as a row, so a malformed row leaves the batch
  * untouched and the policy can skip it.
  *
+ * A converter may keep only some columns (projection push-down): the others are still checked
+ * against their type — so the same rows are malformed whatever a job reads — but not kept; a string
+ * column that is not kept is not even interned.
+ *
  * Two ways in: {@link CsvRowConverter.add} converts a record the {@link CsvRecordScanner} found
  * (any dialect feature: quotes, escapes, errors), and {@link CsvRowConverter.addPlain} converts
  * runs of plain records in one pass over their bytes (see csv-plain-records.ts), handing anything
  * unusual back to the scanner.
  */
-import type { Batch, Column, Schema } from '../batch/batch.js';
+import type { Batch, Column, Field, Schema } from '../batch/batch.js';
 import { ColumnBuilder } from '../batch/builder.js';
 import { parseBoolBytes, parseIsoBytes, parseNumberBytes } from './byte-values.js';
 import { ByteInterner, DictionaryColumnBuilder } from './byte-interner.js';
 import { ESCAPED, PLAIN, type CsvRecordScanner } from './csv-record-scanner.js';
 import { fieldText } from './csv-schema.js';
 import { scanPlainRecords } from './csv-plain-records.js';
-import { ANY, BOOL, CODES, F64, I32, STR, TIME } from './csv-type-codes.js';
+import { ANY, BOOL, CODES, F64, I32, SKIP, STR, TIME } from './csv-type-codes.js';
 
 const EXPECTED: Record<number, string> = {
   [F64]: 'a number',
@@ -40,6 +44,10 @@ export interface RowColumns {
 /** Accumulates one batch of rows of a CSV schema. */
 export class CsvRowConverter implements RowColumns {
   readonly #schema: Schema;
+  /** The schema of the batches: the kept fields. */
+  readonly #output: Schema;
+  /** Per column: whether batches keep it. */
+  readonly #keep: boolean[];
   readonly #codes: number[];
   readonly #quote: string;
   readonly #quoteByte: number;
@@ -62,15 +70,22 @@ export class CsvRowConverter implements RowColumns {
   readonly #plain: boolean;
   #rows = 0;
 
-  constructor(schema: Schema, capacity: number, quote: string, delimiter = ',') {
+  /** @param fields - the fields batches keep (all when absent); the others are only checked. */
+  constructor(schema: Schema, capacity: number, quote: string, delimiter = ',', fields?: readonly string[]) {
     this.#schema = schema;
-    this.#codes = schema.fields.map((f) => CODES[f.type]);
+    const kept = (f: Field): boolean => fields === undefined || fields.includes(f.name);
+    // One `any` column named `value` alone would read as a batch of plain values: keep everything then.
+    const lone = schema.fields.filter(kept);
+    const valueLike = lone.length === 1 && lone[0]!.type === 'any' && lone[0]!.name === 'value';
+    this.#keep = schema.fields.map((f) => valueLike || kept(f));
+    this.#output = this.#keep.every(Boolean) ? schema : { fields: schema.fields.filter((_, c) => this.#keep[c]) };
+    this.#codes = schema.fields.map((f, c) => (!this.#keep[c] && (f.type === 'string' || f.type === 'any') ? SKIP : CODES[f.type]));
     this.interners = schema.fields.map(() => new ByteInterner());
     this.#quote = quote;
     this.#quoteByte = quote.charCodeAt(0);
     this.#delimiter = delimiter.charCodeAt(0);
     this.#capacity = Math.max(16, capacity);
-    this.#strColumns = schema.fields.map((f, c) => (f.type === 'string' ? new DictionaryColumnBuilder(this.interners[c]!, this.#capacity) : undefined));
+    this.#strColumns = schema.fields.map((_, c) => (this.#codes[c] === STR ? new DictionaryColumnBuilder(this.interners[c]!, this.#capacity) : undefined));
     const n = schema.fields.length;
     this.#entries = new Int32Array(n);
     this.#strings = new Array<string | undefined>(n);
@@ -122,6 +137,7 @@ export class CsvRowConverter implements RowColumns {
       const e = ends[c]!;
       const kind = kinds[c]!;
       const code = codes[c]!;
+      if (code === SKIP) continue;
       if (s === e && (kind === PLAIN || code !== STR)) {
         nulls[c] = 1;
         continue;
@@ -170,7 +186,7 @@ export class CsvRowConverter implements RowColumns {
         if (nulls[c] === 1) column.appendNull();
         else if (entry >= 0) column.appendEntry(entry);
         else column.appendText(this.#strings[c]!);
-      } else if (nulls[c] === 1 && code !== ANY) this.#setNull(c, code, row);
+      } else if (nulls[c] === 1 && code !== ANY && code !== SKIP && this.#keep[c]) this.#setNull(c, code, row);
     }
     this.#rows = row + 1;
   }
@@ -178,11 +194,14 @@ export class CsvRowConverter implements RowColumns {
   /** The rows so far as a batch; the converter starts a new one. */
   finish(): Batch {
     const n = this.#rows;
-    const columns = this.#codes.map((code, c): Column => this.#strColumns[c]?.finish() ?? this.#anyColumns[c]?.finish() ?? this.#numericColumn(c, code, n));
+    const columns: Column[] = [];
+    this.#codes.forEach((code, c) => {
+      if (this.#keep[c]) columns.push(this.#strColumns[c]?.finish() ?? this.#anyColumns[c]?.finish() ?? this.#numericColumn(c, code, n));
+    });
     this.#rows = 0;
     this.#allocate();
     for (const interner of this.interners) interner.trim();
-    return { schema: this.#schema, length: n, columns };
+    return { schema: this.#output, length: n, columns };
   }
 
   #numericColumn(c: number, code: number, n: number): Column {
@@ -201,11 +220,13 @@ export class CsvRowConverter implements RowColumns {
     validity[row >> 3]! &= ~(1 << (row & 7));
   }
 
+  /** New arrays for the kept columns; a checked-only column keeps writing into the same scratch array. */
   #allocate(): void {
     const cap = this.#capacity;
-    this.floats = this.#codes.map((code) => (code === F64 || code === TIME ? new Float64Array(cap) : undefined));
-    this.ints = this.#codes.map((code) => (code === I32 ? new Int32Array(cap) : undefined));
-    this.bools = this.#codes.map((code) => (code === BOOL ? new Uint8Array(cap) : undefined));
+    const fresh = <T>(c: number, old: ReadonlyArray<T | undefined>, make: () => T): T => (this.#keep[c] ? make() : (old[c] ?? make()));
+    this.floats = this.#codes.map((code, c) => (code === F64 || code === TIME ? fresh(c, this.floats, () => new Float64Array(cap)) : undefined));
+    this.ints = this.#codes.map((code, c) => (code === I32 ? fresh(c, this.ints, () => new Int32Array(cap)) : undefined));
+    this.bools = this.#codes.map((code, c) => (code === BOOL ? fresh(c, this.bools, () => new Uint8Array(cap)) : undefined));
     this.#validity = this.#codes.map(() => undefined);
     this.#anyColumns = this.#codes.map((code) => (code === ANY ? new ColumnBuilder('any', 0) : undefined));
   }

@@ -7,7 +7,7 @@
 import { VALUE_SCHEMA, isValueBatch, valueBatch, type Batch, type ColumnType, type Schema } from '../batch/batch.js';
 import { BatchBuilder, inferSchema } from '../batch/builder.js';
 import { describeValue } from '../../errors.js';
-import { ByteWindow } from './byte-window.js';
+import { ByteWindow, CHUNK_SIZE } from './byte-window.js';
 import { parseIsoText } from './byte-values.js';
 import { SourceError } from './errors.js';
 import { DEFAULT_BATCH_ROWS, type FileSplit, type SourceOptions, type SplitStats } from './options.js';
@@ -113,7 +113,7 @@ export async function* readNdjsonSplit(split: FileSplit, stats: SplitStats, sign
   const batchRows = split.options.batchRows ?? DEFAULT_BATCH_ROWS;
   const values = isValueBatch({ schema, length: 0, columns: [] });
   const errors = new RowErrors(split, stats);
-  const window = await ByteWindow.open(split.path, split.start, signal);
+  const window = await ByteWindow.open(split.path, split.start, signal, CHUNK_SIZE, true);
   errors.setFirstLineOffset(window.offset);
   let builder = new BatchBuilder(schema, batchRows);
   let plain: unknown[] = [];

@@ -14,16 +14,17 @@ import { readTextSplit } from './text-reader.js';
 import { readCollectionSplit } from './collection.js';
 
 /**
- * Reads one split as batches, updating `stats` (rows, and malformed rows by policy).
+ * Reads one split as batches, updating `stats` (rows, and malformed rows by policy). `fields`, when
+ * given, are the only fields a CSV split's batches carry (the others are still checked).
  * @throws MalformedRowError under `onError: 'fail'`; the signal's reason when aborted.
  */
-export function readSplit(split: FileSplit, stats: SplitStats, signal?: AbortSignal): AsyncGenerator<Batch> {
+export function readSplit(split: FileSplit, stats: SplitStats, signal?: AbortSignal, fields?: readonly string[]): AsyncGenerator<Batch> {
   if (split.values !== undefined) return readCollectionSplit(split, stats);
   switch (split.format) {
     case 'text':
       return readTextSplit(split, stats, signal);
     case 'csv':
-      return readCsvSplit(split, stats, signal);
+      return readCsvSplit(split, stats, signal, fields);
     case 'ndjson':
       return readNdjsonSplit(split, stats, signal);
     case 'parquet':

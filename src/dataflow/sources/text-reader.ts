@@ -4,13 +4,13 @@
  * are rows too: a text source keeps every line of its files.
  */
 import { valueBatch, type Batch } from '../batch/batch.js';
-import { ByteWindow } from './byte-window.js';
+import { ByteWindow, CHUNK_SIZE } from './byte-window.js';
 import { DEFAULT_BATCH_ROWS, type FileSplit, type SplitStats } from './options.js';
 
 /** Reads the lines that start in the split's byte range. */
 export async function* readTextSplit(split: FileSplit, stats: SplitStats, signal?: AbortSignal): AsyncGenerator<Batch> {
   const batchRows = split.options.batchRows ?? DEFAULT_BATCH_ROWS;
-  const window = await ByteWindow.open(split.path, split.start, signal);
+  const window = await ByteWindow.open(split.path, split.start, signal, CHUNK_SIZE, true);
   let lines: string[] = [];
   try {
     for (;;) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { batchFromRows, isValueBatch, rowsOf, valueBatch, type Batch, type Schema } from '../../../src/dataflow/batch/index.js';
 import { buildChain } from '../../../src/dataflow/exec/operators.js';
 import { createOutput } from '../../../src/dataflow/exec/outputs.js';
+import { forEachEntry } from '../../../src/dataflow/exec/entry-batch.js';
 import type { OpSpec, TaskSpec, TaskStats } from '../../../src/dataflow/exec/task-spec.js';
 import type { AggDef } from '../../../src/dataflow/plan/logical.js';
 import type { TaskContext } from '../../../src/runtime/index.js';
@@ -104,6 +105,81 @@ describe('typed partial aggregation', () => {
     expect(run(true, 'missing', AGGS)).toEqual(run(false, 'missing', AGGS));
   });
 });
+
+describe('typed final aggregation', () => {
+  const SUMS: AggDef[] = [
+    { kind: 'sum', field: 'v', as: 'total' },
+    { kind: 'count', as: 'rows' },
+    { kind: 'sum', field: 'w', as: 'ws' },
+  ];
+  /** Partial entries of `rows` cut in `parts` tasks, as entry batches (typed) or as value batches of entries (generic). */
+  const partialsOf = async (rows: Row[], key: string, aggs: readonly AggDef[], parts: number): Promise<Batch[]> => {
+    const size = Math.ceil(rows.length / parts);
+    const tasks = Array.from({ length: parts }, async (_, p) => {
+      const spec: OpSpec = { op: 'aggregate', phase: 'partial', key: { kind: 'field', field: key }, aggs, style: 'row', keyName: key, name: 'agg' };
+      const task: TaskSpec = { job: 0, stage: 0, partition: p, input: { kind: 'values', values: [] }, chain: [spec], output: { kind: 'hash', key: { kind: 'field', field: 0 }, parallelism: 1, maxParallelism: 128 } };
+      const out = createOutput(task, new Map(), ctx, { rowsIn: 0, rowsOut: 0, skipped: 0, quarantined: 0, errors: [] });
+      const chain = buildChain([spec], new Map(), ctx, { push: (records) => out.push(records), pushBatch: (batch) => out.pushBatch(batch) });
+      typedBatches(rows.slice(p * size, (p + 1) * size), 300).forEach((b) => void chain.pushBatch(b));
+      void chain.close();
+      const result = await out.result();
+      return result.kind === 'partitions' ? result.partitions[0]! : [];
+    });
+    return (await Promise.all(tasks)).flat();
+  };
+  /** Runs the final phase over `inputs`; returns its rows and whether they left as a typed batch. */
+  const final = (key: string, aggs: readonly AggDef[], inputs: Batch[], next: OpSpec[] = []): { rows: unknown[]; typed: boolean } => {
+    const spec: OpSpec = { op: 'aggregate', phase: 'final', key: { kind: 'field', field: 0 }, aggs, style: 'row', keyName: key, name: 'agg' };
+    const rows: unknown[] = [];
+    let typed = false;
+    const chain = buildChain([spec, ...next], new Map(), ctx, {
+      push: (records) => rows.push(...records),
+      pushBatch: (batch) => {
+        typed = true;
+        rows.push(...rowsOf(batch));
+      },
+    });
+    inputs.forEach((b) => void chain.pushBatch(b));
+    void chain.close();
+    return { rows, typed };
+  };
+
+  for (const key of ['k', 'n']) {
+    it(`gives the generic rows, in order, as one typed batch (key ${key}; -0, null values; null keys go generic)`, async () => {
+      for (const nullKeys of [false, true]) {
+        const rows = randomRows(4000, 30 + key.length).filter((r) => nullKeys || r[key] !== null);
+        const partials = await partialsOf(rows, key, SUMS, 3);
+        const generic = final(key, SUMS, partials.map((b) => valueBatch(entriesOf(b))));
+        const typed = final(key, SUMS, partials);
+        expect(generic.typed).toBe(false);
+        expect(typed.typed).toBe(!nullKeys);
+        expect(typed.rows).toHaveLength(new Set(rows.map((r) => r[key])).size);
+        expect(typed.rows).toEqual(generic.rows);
+        const zero = (rows: unknown[]): unknown => (rows as Array<Record<string, unknown>>).find((r) => r[key] === 0)?.[key];
+        expect(Object.is(zero(typed.rows), zero(generic.rows))).toBe(true);
+      }
+    });
+  }
+
+  it('switches to the generic path for a batch it cannot fold, and keeps it for min/max/avg', async () => {
+    const rows = randomRows(2000, 40).filter((r) => r.n !== null);
+    const partials = await partialsOf(rows, 'n', SUMS, 2);
+    const entries = partials.map((b) => valueBatch(entriesOf(b)));
+    const mixed = final('n', SUMS, [partials[0]!, entries[1]!]);
+    expect(mixed.typed).toBe(false);
+    expect(mixed.rows).toEqual(final('n', SUMS, entries).rows);
+    expect(final('n', SUMS, partials).typed).toBe(true);
+    const extremes = await partialsOf(rows, 'n', AGGS, 2);
+    expect(final('n', AGGS, extremes)).toEqual(final('n', AGGS, extremes.map((b) => valueBatch(entriesOf(b)))));
+  });
+});
+
+/** The entries of an entry batch, as the generic exchange would carry them. */
+function entriesOf(batch: Batch): unknown[] {
+  const out: unknown[] = [];
+  forEachEntry(batch, ([key, first, accs]) => out.push([key, first, [...accs]]));
+  return out;
+}
 
 describe('typed hash exchange', () => {
   const task = (key: string, parallelism: number): TaskSpec => ({

@@ -28,7 +28,28 @@ const VALUES = [
   ['1', '-2', '+3', '4.5', '-0', '0.000', '.5', '5.', '1e3', '12345678901234567', '', '-', 'x', '007', '"7"', '1 '],
   ['a', 'bb', '', '"q,uoted"', '"es""c"', 'ü', 'k1', 'with space', 'tail\r'],
   ['true', 'FALSE', '', 'yes'],
-  ['2024-01-01T00:00:00', '2024-02-30', '1700000000000', '', '2024-01-01 10:20', 'bad'],
+  [
+    '2024-01-01T00:00:00',
+    '2024-02-30',
+    '1700000000000',
+    '',
+    '2024-01-01 10:20',
+    'bad',
+    // 19 bytes like the one-pass timestamp form: valid ones, and every way to miss it.
+    '2024-02-29 23:59:59',
+    '1999-12-31T12:34:56',
+    '2023-02-29T00:00:00',
+    '2024-13-01T00:00:00',
+    '2024-01-01T24:00:00',
+    '2024-01-01T23:60:00',
+    '2024-01-01T23:59:60',
+    '2024-01-01X00:00:00',
+    '2024/01/01T00:00:00',
+    '2024-0a-01T00:00:00',
+    '2024-01-01T00:00:0Z',
+    '2024-01-01T00:00:00Z',
+    '2024-01-01T00:00:00.5',
+  ],
   ['1', '-3', '2.5', '', '99999999999'],
 ];
 
@@ -90,6 +111,20 @@ describe('one-pass conversion of plain CSV records', () => {
       expect(plain).toEqual(scanned);
       expect(plain.filter((r) => typeof r !== 'string').length).toBeGreaterThan(0);
     }
+  });
+
+  it('reads a timestamp field by its delimiter when the delimiter is a byte of the one-pass timestamp form', () => {
+    const byName = (name: string): Schema['fields'][number] => SCHEMA.fields.find((f) => f.name === name)!;
+    const fields = [byName('t'), byName('s'), byName('n')];
+    const text = '2024-01-01 10:00:00 7\n2024-01-01 10:00:00 7 8\n';
+    const buf = Buffer.from(text);
+    const rows = new CsvRowConverter({ fields }, 10, '"', ' ');
+    const scanner = new CsvRecordScanner({ delimiter: 32, quote: 34, multiline: false });
+    expect(rows.addPlain(buf, 0, buf.length, buf.length, 10)).toBe(text.indexOf('\n') + 1);
+    const next = scanner.scan(buf, text.indexOf('\n') + 1, buf.length, true);
+    expect(next).toBe(buf.length);
+    expect(rows.add(buf, scanner)).toMatch(/expected 3 fields/);
+    expect(rowsOf(rows.finish())).toEqual([{ t: new Date(Date.UTC(2024, 0, 1)), s: '10:00:00', n: 7 }]);
   });
 
   it('stops at a record that does not end before the buffer does, and before the split end', () => {
