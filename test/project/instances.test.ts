@@ -19,7 +19,7 @@ describe('job instances', () => {
     const out = expandInstances('main', [region, day], ['region=us', 'day:start=2020-01-30', 'day:end=2020-02-02']);
     expect(out.map((i) => i.key)).toEqual(['region=us,day=2020-01-30', 'region=us,day=2020-01-31', 'region=us,day=2020-02-01']);
     const months = expandInstances('main', [day], ['day:start=2020-01-31', 'day:end=2020-05-01', 'day:step=P1M']);
-    expect(months.map((i) => i.texts.day)).toEqual(['2020-01-31', '2020-02-29', '2020-03-29', '2020-04-29']);
+    expect(months.map((i) => i.texts.day)).toEqual(['2020-01-31', '2020-02-29', '2020-03-31', '2020-04-30']);
     const both = expandInstances('main', [year, region], ['year:start=1', 'year:end=3', 'region:start=a', 'region:end=b'].slice(0, 2));
     expect(both.map((i) => i.key)).toEqual(['year=1,region=eu', 'year=2,region=eu']);
   });

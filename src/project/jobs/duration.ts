@@ -1,8 +1,9 @@
 /**
  * ISO-8601 durations (`P1D`, `PT6H`, `P1M`, `P1Y2M3DT4H5M6.5S`, `P2W`) for job parameters of type
- * `duration` and for the steps of date and timestamp ranges. Calendar parts (years, months, days,
- * weeks) are added in UTC calendar arithmetic, so `P1M` from 31 January gives the last day of
- * February, as every scheduler users know does.
+ * `duration`, for the steps of date and timestamp ranges of job arguments, and for the granularity of
+ * partition ranges. Calendar parts (years, months, days, weeks) are added in UTC calendar
+ * arithmetic, so `P1M` from 31 January gives the last day of February; a series counts each step
+ * from its start, so it does not drift (01-31, 02-29, 03-31, …).
  */
 
 /** A parsed ISO-8601 duration. */
@@ -28,14 +29,14 @@ export function parseDuration(text: string): Duration | undefined {
   return duration.years + duration.months + duration.days + duration.ms > 0 ? duration : undefined;
 }
 
-/** `date` plus `duration` (UTC calendar arithmetic; a day-of-month past the month's end is clamped). */
-export function addDuration(date: Date, duration: Duration): Date {
-  const y = date.getUTCFullYear() + duration.years;
-  const monthIndex = date.getUTCMonth() + duration.months;
+/** `date` plus `times` × `duration` (UTC calendar arithmetic; a day-of-month past the month's end is clamped). */
+export function addDuration(date: Date, duration: Duration, times = 1): Date {
+  const y = date.getUTCFullYear() + duration.years * times;
+  const monthIndex = date.getUTCMonth() + duration.months * times;
   const year = y + Math.floor(monthIndex / 12);
   const month = ((monthIndex % 12) + 12) % 12;
   const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   const day = Math.min(date.getUTCDate(), lastDay);
   const base = Date.UTC(year, month, day, date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds());
-  return new Date(base + duration.days * 86_400_000 + duration.ms);
+  return new Date(base + (duration.days * 86_400_000 + duration.ms) * times);
 }

@@ -124,7 +124,7 @@ function rangeValues(job: string, parameter: Parameter, range: { start?: string;
         `job \`${job}\`: parameter \`${name}\` is a date, so ${name}:step must be whole days, weeks, months or years (P1D, P1W, P1M, P1Y), got ${JSON.stringify(stepText)}; for hours, make \`${name}\` a timestamp parameter`,
       );
     }
-    for (let v = start; v < end && values.length <= MAX_INSTANCES; v = addDuration(v, step)) values.push(v);
+    for (let i = 0, v = start; v < end && values.length <= MAX_INSTANCES; v = addDuration(start, step, ++i)) values.push(v);
   } else {
     throw new ProjectError(`job \`${job}\`: parameter \`${name}\` is of type ${parameter.type}, which has no ranges; ranges work for integer, long, date and timestamp parameters`);
   }

@@ -7,7 +7,7 @@
  */
 import { ProjectError } from '../errors.js';
 import type { partitionFilterSpec, partitionValuesSpec } from '../spec/common.js';
-import { addDuration, parseDuration } from './durations.js';
+import { addDuration, parseDuration } from '../jobs/duration.js';
 import { comparePartitionValues, formatPartitionValue, parsePartitionValue, partitionValueError } from './partition-values.js';
 import type { PartitionColumn, PartitionCondition, PartitionFilter, PartitionValues } from './relation.js';
 import type { z } from 'zod';
@@ -187,7 +187,11 @@ export function* partitionRange(column: PartitionColumn, start: unknown, end: un
     return;
   }
   if (column.type === 'date' || column.type === 'timestamp') {
-    const duration = parseDuration(column.granularity === undefined ? 'P1D' : String(column.granularity), what);
+    const text = column.granularity === undefined ? 'P1D' : String(column.granularity);
+    const duration = parseDuration(text);
+    if (duration === undefined) {
+      throw new ProjectError(`expected an ISO-8601 duration greater than zero for ${what} (e.g. P1D, P1M, P1Y, PT1H), got ${JSON.stringify(text)}`, { code: 'WEFT_PARTITION_VALUE' });
+    }
     for (let i = 0; ; i++) {
       const value = addDuration(from as Date, duration, i);
       if (value.getTime() >= (to as Date).getTime()) return;
