@@ -142,7 +142,7 @@ export class Dataset<T> {
     const pair = typeof key === 'object' && key !== null && 'left' in key;
     const leftKey = keySelector(pair ? key.left : (key), 'join');
     const rightKey = pair ? keySelector(key.right, 'join') : (leftKey);
-    return this.#derive({ op: 'join', left: this.node, right: other.node, leftKey, rightKey, how });
+    return this.#derive({ op: 'join', left: this.node, right: other.node, leftKey, rightKey, how, site: CallSite.capture() });
   }
 
   /** All records of this and the other datasets. */
@@ -160,7 +160,7 @@ export class Dataset<T> {
 
   /** Sorts globally by key (range-partitioned: partition i holds smaller keys than partition i + 1). */
   sortBy(key: KeyOf<T>, options: { descending?: boolean } = {}): Dataset<T> {
-    return this.#derive({ op: 'sort', input: this.node, key: keySelector(key, 'sortBy'), descending: options.descending === true });
+    return this.#derive({ op: 'sort', input: this.node, key: keySelector(key, 'sortBy'), descending: options.descending === true, site: CallSite.capture() });
   }
 
   /** Redistributes records round-robin into `partitions` partitions. */
@@ -299,16 +299,16 @@ export class KeyedDataset<T> {
 
   /** Per key, `[key, count]`. */
   count(): Dataset<[unknown, number]> {
-    return this.#dataset.env.dataset({ op: 'aggregate', input: this.#dataset.node, key: this.#key, aggs: [{ kind: 'count', as: 'count' }], style: 'pair' });
+    return this.#dataset.env.dataset({ op: 'aggregate', input: this.#dataset.node, key: this.#key, aggs: [{ kind: 'count', as: 'count' }], style: 'pair', site: CallSite.capture() });
   }
 
   /** Per key, the records folded pairwise by `fn` (which must be associative). */
   reduce<C = undefined>(fn: (a: T, b: T, ctx: OpContext<C>) => T, options?: FnOptions<C>): Dataset<T> {
-    return this.#dataset.env.dataset({ op: 'reduce', input: this.#dataset.node, key: this.#key, fn: userFn(fn, 'reduce', options) });
+    return this.#dataset.env.dataset({ op: 'reduce', input: this.#dataset.node, key: this.#key, fn: userFn(fn, 'reduce', options), site: CallSite.capture() });
   }
 
   #aggregate(aggs: AggDef[]): Dataset<T> {
-    return this.#dataset.env.dataset({ op: 'aggregate', input: this.#dataset.node, key: this.#key, aggs, style: 'record' });
+    return this.#dataset.env.dataset({ op: 'aggregate', input: this.#dataset.node, key: this.#key, aggs, style: 'record', site: CallSite.capture() });
   }
 }
 
@@ -335,7 +335,7 @@ export class GroupedDataset<T> {
     const entries = Object.entries(aggregations);
     if (entries.length === 0) throw new UsageError('agg: expected at least one aggregation, e.g. { total: sum("value") }, got none');
     const aggs: AggDef[] = entries.map(([as, a]) => ({ kind: a.kind, ...(a.field !== undefined ? { field: a.field } : {}), as }));
-    return this.#dataset.env.dataset({ op: 'aggregate', input: this.#dataset.node, key: this.#key, aggs, style: 'row' });
+    return this.#dataset.env.dataset({ op: 'aggregate', input: this.#dataset.node, key: this.#key, aggs, style: 'row', site: CallSite.capture() });
   }
 
   /** Per key, `{ <key>, count }`. */

@@ -53,7 +53,12 @@ export const VALUE_SCHEMA: Schema = Object.freeze({ fields: Object.freeze([{ nam
 
 /** True when the batch holds arbitrary values rather than typed rows. */
 export function isValueBatch(batch: Batch): boolean {
-  return batch.schema.fields.length === 1 && batch.schema.fields[0]!.type === 'any' && batch.schema.fields[0]!.name === 'value';
+  return isValueSchema(batch.schema);
+}
+
+/** True when a schema describes arbitrary values rather than typed rows (see {@link VALUE_SCHEMA}). */
+export function isValueSchema(schema: Schema): boolean {
+  return schema.fields.length === 1 && schema.fields[0]!.type === 'any' && schema.fields[0]!.name === 'value';
 }
 
 /** A batch of arbitrary JS values. */

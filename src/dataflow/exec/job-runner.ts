@@ -4,7 +4,8 @@
  * come from the caller's async context), with blocking exchanges between stages. Tasks are run and
  * retried by the stage runner (stage-runner.ts).
  */
-import { isValueBatch, rowsOf, type Batch } from '../batch/index.js';
+import { isValueBatch, isValueSchema, rowsOf, type Batch, type Schema } from '../batch/index.js';
+import { checkFields } from '../plan/field-check.js';
 import { describeNode, type KeySelector } from '../plan/logical.js';
 import type { PhysicalPlan, Stage } from '../plan/physical.js';
 import { sourceFields } from '../plan/projection.js';
@@ -70,6 +71,9 @@ async function runStages(plan: PhysicalPlan, action: Action, ctx: JobContext, re
   const jobCtx: JobContext = { ...ctx, signal: controller.signal, inflight };
   let write: WriteJob | undefined;
   try {
+    // Before anything is written or run: file sources planned once, field names checked against them.
+    const files = await planFileSources(plan);
+    checkFields(plan.root, (source) => fieldNames(files.get(source.id)!.schema));
     if (action.kind === 'write') write = await beginWrite(action.path, String(ctx.jobId), action.options);
     const done = new Map<Stage, Promise<void>>();
     let firstError: Error | undefined;
@@ -79,7 +83,7 @@ async function runStages(plan: PhysicalPlan, action: Action, ctx: JobContext, re
         await Promise.all(upstream.map((u) => done.get(u)!));
         const stats = perStage.get(stage)!;
         reporter.stageStarted(stage);
-        let inputs = await stageInputs(stage, results, sourceFields(stage, plan, action.kind === 'count'));
+        let inputs = stageInputs(stage, results, files, sourceFields(stage, plan, action.kind === 'count'));
         for (const u of upstream) results.delete(u);
         let output = taskOutput(stage, stage === plan.final ? action : undefined, jobCtx, write);
         if (stage.output.kind === 'range') {
@@ -163,6 +167,27 @@ async function finish(final: TaskResultData[], action: Action, write: WriteJob |
   }
 }
 
+/** The splits and schema of each file source, by node id. */
+type PlannedFiles = ReadonlyMap<number, { splits: FileSplit[]; schema: Schema }>;
+
+/** Plans the splits of every file source stage (a source read by several stages is planned once, for the first). */
+async function planFileSources(plan: PhysicalPlan): Promise<PlannedFiles> {
+  const planned = new Map<number, Promise<{ splits: FileSplit[]; schema: Schema }>>();
+  for (const stage of plan.stages) {
+    const input = stage.input;
+    if (input.kind !== 'source' || input.node.source.kind !== 'files' || planned.has(input.node.id)) continue;
+    const { format, paths, options } = input.node.source;
+    planned.set(input.node.id, planSplits(format, paths, options, stage.parallelism));
+  }
+  const entries = await Promise.all([...planned].map(async ([id, p]) => [id, await p] as const));
+  return new Map(entries);
+}
+
+/** The field names of a schema, or `undefined` when its rows are arbitrary values (text lines, non-object JSON). */
+function fieldNames(schema: Schema): readonly string[] | undefined {
+  return isValueSchema(schema) ? undefined : schema.fields.map((f) => f.name);
+}
+
 function upstreamOf(stage: Stage): readonly Stage[] {
   if (stage.input.kind === 'exchange') return stage.input.from;
   if (stage.input.kind === 'join') return [stage.input.left, stage.input.right];
@@ -170,13 +195,13 @@ function upstreamOf(stage: Stage): readonly Stage[] {
 }
 
 /** The input of each of the stage's tasks. */
-async function stageInputs(stage: Stage, results: ReadonlyMap<Stage, TaskResultData[]>, fields: readonly string[] | undefined): Promise<TaskInput[] | TaskFeed> {
+function stageInputs(stage: Stage, results: ReadonlyMap<Stage, TaskResultData[]>, files: PlannedFiles, fields: readonly string[] | undefined): TaskInput[] | TaskFeed {
   const p = stage.parallelism;
   const input = stage.input;
   if (input.kind === 'source') {
     const source = input.node.source;
     if (source.kind === 'files') {
-      const { splits } = await planSplits(source.format, source.paths, source.options, p);
+      const { splits } = files.get(input.node.id)!;
       const perTask: FileSplit[][] = Array.from({ length: p }, () => []);
       splits.forEach((split, i) => perTask[i % p]!.push(split));
       return perTask.map((s) => ({ kind: 'splits', splits: s, ...(fields !== undefined ? { fields } : {}) }));

@@ -51,6 +51,8 @@ export interface NodeSettings {
 interface Base extends NodeSettings {
   /** Unique within the environment, in creation order. */
   readonly id: number;
+  /** Where the user added the operator, for errors about its fields (keyed operators, joins, sorts). */
+  site?: CallSite;
 }
 
 export type LogicalNode =

@@ -51,6 +51,8 @@ export interface Stage {
 
 /** A job's stages in an order where every stage comes after the stages it reads. */
 export interface PhysicalPlan {
+  /** The node the job computes. */
+  root: LogicalNode;
   stages: Stage[];
   final: Stage;
   resolved: ReadonlyMap<number, ResolvedParallelism>;
@@ -148,7 +150,7 @@ export function planPhysical(root: LogicalNode, env: EnvironmentParallelism, con
 
   const final = build(root);
   seal(final);
-  return { stages, final, resolved };
+  return { root, stages, final, resolved };
 }
 
 /** Every user function of a plan, for the check before any work starts. */
