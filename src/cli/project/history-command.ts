@@ -1,5 +1,6 @@
 /** `weft history` — past runs of a project's jobs from the state store, newest first. */
 import type { Command } from 'commander';
+import { closest, didYouMean } from '../../config/suggest.js';
 import { UsageError } from '../../errors.js';
 import { openStateStore, RUN_STATUSES, type BatchHistory, type ObservedStatus, type PhaseSummary } from '../../project/store/index.js';
 import { formatDuration } from '../progress.js';
@@ -38,6 +39,11 @@ export function registerHistory(program: Command, io: CommandIO): void {
       const store = await openStateStore(session.config().get('weft.store.url'), project.dir);
       try {
         const runs = await store.history({ project: project.name, limit, ...(flags.job ? { job: flags.job } : {}), ...(flags.status ? { status: flags.status as ObservedStatus } : {}) });
+        // A job no longer in the project still has its history; one that never was is a typo.
+        if (flags.job !== undefined && runs.length === 0 && !project.jobs.has(flags.job)) {
+          const known = [...project.jobs.keys()];
+          throw new UsageError(`--job: project \`${project.name}\` has no job \`${flags.job}\` and no runs of one.${didYouMean(closest(flags.job, known, 1))} Its jobs: ${known.join(', ') || 'none'}`);
+        }
         io.stdout.write(flags.json ? `${JSON.stringify(runs, null, 2)}\n` : formatHistory(runs, flags.instances === true));
       } finally {
         await store.close();

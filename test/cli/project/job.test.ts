@@ -60,6 +60,11 @@ describe('weft job build', { timeout: 180_000 }, () => {
     const changed = json(weft(dir, 'job', 'build', '-f', '.', 'main', '--json', '--no-progress').stdout);
     expect(statuses(changed, 'build')).toEqual(['year=2011 measurements=clean', 'year=2011 summary=succeeded']);
     expect(weft(dir, 'history', '-f', '.', '--instances', '-n', '1').stdout).toMatch(/build succeeded \(1 clean\)/);
+    expect(weft(dir, 'history', '-f', '.', '--job', 'main').stdout).toMatch(/main\s+build/);
+    const typo = weft(dir, 'history', '-f', '.', '--job', 'mian');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('--job: project `');
+    expect(typo.stderr).toMatch(/has no job `mian` and no runs of one\. Did you mean `main`\? Its jobs: .*main/);
   });
 
   it('resumes a killed range run: only the instances that did not finish run again', async () => {
