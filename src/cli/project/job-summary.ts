@@ -12,22 +12,33 @@ const WORDS: Record<TargetStatus, string> = {
   succeeded: 'ok',
   clean: 'clean',
   'done-before': 'done before',
+  'would-run': 'to run',
   failed: 'failed',
   skipped: 'skipped',
   cancelled: 'cancelled',
   'not-run': 'not run',
 };
 
-/** The text of the summary. */
-export function formatJobSummary(run: JobRun, phases: readonly Phase[], header: string): string {
+/**
+ * The text of the summary.
+ * @param dryRun - the run only decided what would run (`--dry-run`): no status or times, and a
+ *   count of targets to run and clean at the end.
+ */
+export function formatJobSummary(run: JobRun, phases: readonly Phase[], header: string, dryRun = false): string {
   const rows = run.instances.map((instance) => [
     instance.key || '(no parameters)',
-    instance.status,
+    ...(dryRun ? [] : [instance.status]),
     ...phases.map((phase) => phaseCell(instance.phases.find((p) => p.phase === phase))),
-    formatDuration(instance.endedAt - instance.startedAt),
+    ...(dryRun ? [] : [formatDuration(instance.endedAt - instance.startedAt)]),
     instance.reason ?? '',
   ]);
-  const lines = [header, '', formatTable(['instance', 'status', ...phases, 'time', 'note'], rows).trimEnd()];
+  const lines = [header, '', formatTable(['instance', ...(dryRun ? [] : ['status']), ...phases, ...(dryRun ? [] : ['time']), 'note'], rows).trimEnd()];
+  if (dryRun) {
+    const targets = run.instances.flatMap((i) => i.phases.flatMap((p) => p.targets));
+    const to = targets.filter((t) => t.status === 'would-run').length;
+    lines.push('', `${run.job}: ${to} target phase${to === 1 ? '' : 's'} to run, ${targets.length - to} not (clean or done before)`);
+    return `${lines.join('\n')}\n`;
+  }
   const failures = run.instances.flatMap((instance) => {
     const targets = instance.phases.flatMap((p) => p.targets.filter((t) => t.status === 'failed').map((t) => `  ${instance.key || run.job} ${t.phase} ${t.target}: ${indent(t.error?.message ?? 'failed')}`));
     if (targets.length === 0 && instance.error) return [`  ${instance.key || run.job}: ${indent(instance.error.message)}`];

@@ -5,15 +5,16 @@
  * stop starting, cancel running instances; second: exit at once), record the batch, and print the
  * summary (or JSON).
  */
+import { existsSync } from 'node:fs';
 import { CancelledError } from '../../errors.js';
 import { EventStream } from '../../events.js';
 import { executeJob, planJob, type ExecuteJobOptions, type JobPlan } from '../../project/execution/execute-job.js';
-import { storeRecorder } from '../../project/execution/store-recorder.js';
+import { readOnlyRecorder, storeRecorder } from '../../project/execution/store-recorder.js';
 import type { JobRun } from '../../project/execution/run-job.js';
 import type { Phase } from '../../project/phases.js';
 import { closePgPools } from '../../project/relations/pg-pools.js';
 import type { ProjectSession } from '../../project/session.js';
-import { openStateStore, type StateStore } from '../../project/store/index.js';
+import { openStateStore, parseStoreUrl, type StateStore } from '../../project/store/index.js';
 import { ExitCode, type CommandIO } from '../io.js';
 import { describeJobPlan } from './job-plan.js';
 import { formatJobSummary, jobRunJson } from './job-summary.js';
@@ -51,11 +52,7 @@ export async function runJobCommand(command: JobCommand, io: CommandIO): Promise
   const session = await openSession(command.flags, io, events, command.flags.json === true);
   try {
     const plan = planJob(session, { job: command.job, args: command.args, lifecycle: command.lifecycle, ...(command.targets ? { targets: command.targets } : {}), ...(command.jobs !== undefined ? { jobs: command.jobs } : {}) });
-    if (command.flags.dryRun) {
-      io.stdout.write(describeJobPlan(session, plan, command.jobs !== undefined ? { jobsFrom: `-j ${command.flags.jobs}` } : {}));
-      io.stdout.write('dry run: nothing was run or written\n');
-      return ExitCode.Ok;
-    }
+    if (command.flags.dryRun) return await runDry(session, plan, command, io);
     const store = await openStateStore(session.config(plan.job).get('weft.store.url'), session.project.dir);
     try {
       return await runWithStore(session, plan, store, command, events, io);
@@ -93,14 +90,8 @@ async function runWithStore(session: ProjectSession, plan: JobPlan, store: State
   const progress = command.flags.progress === false ? undefined : showJobProgress(events, io.stderr, plan.instances.length - (resume?.completed.size ?? 0));
   let run: JobRun;
   try {
-    const options: ExecuteJobOptions = {
-      job: plan.job.name,
-      ...(command.targets ? { targets: command.targets } : {}),
-      args: command.args,
-      lifecycle: command.lifecycle,
-      jobs: plan.jobs,
-      force: command.flags.force === true,
-      keepGoing: command.flags.keepGoing === true,
+    run = await executeJob(session, {
+      ...jobOptions(plan, command, resume),
       signal: controller.signal,
       events,
       recorderFor: (instance) =>
@@ -108,20 +99,72 @@ async function runWithStore(session: ProjectSession, plan: JobPlan, store: State
       onInstance: (_key, state) => {
         if (state !== 'started') progress?.instanceDone();
       },
-      ...(command.flags.dirty !== undefined ? { dirty: command.flags.dirty } : {}),
-      ...(command.flags.target !== undefined ? { target: command.flags.target } : {}),
-      ...(resume ? { completed: resume.completed } : {}),
-    };
-    run = await executeJob(session, options);
+    });
   } finally {
     progress?.stop();
     process.off('SIGINT', onSigint);
   }
   await store.endBatch(batchId, run.status === 'succeeded' ? 'succeeded' : run.status === 'cancelled' ? 'cancelled' : 'failed');
-  const header = `${command.lifecycle} of job ${plan.job.name} (project ${session.project.name}): ${plan.instances.length} instance${plan.instances.length === 1 ? '' : 's'}, ${plan.jobs} at once, ${plan.executor} executor${plan.executor === 'parallel' ? ` (${plan.parallelism} targets at once)` : ''}`;
-  io.stdout.write(command.flags.json ? `${JSON.stringify(jobRunJson(run), null, 2)}\n` : formatJobSummary(run, plan.phases, header));
+  io.stdout.write(command.flags.json ? `${JSON.stringify(jobRunJson(run), null, 2)}\n` : formatJobSummary(run, plan.phases, summaryHeader(session, plan, command)));
   if (interrupts > 0 || run.status === 'cancelled') return ExitCode.Interrupted;
   return run.status === 'succeeded' ? ExitCode.Ok : ExitCode.Failed;
+}
+
+/**
+ * `--dry-run`: the plan, then what a run would do with these flags — each instance's targets found
+ * clean, done in the resumed run, or to run — decided by the executor itself with a state store
+ * that is only read (and not opened at all when there is none yet).
+ */
+async function runDry(session: ProjectSession, plan: JobPlan, command: JobCommand, io: CommandIO): Promise<number> {
+  if (!command.flags.json) io.stdout.write(describeJobPlan(session, plan, command.jobs !== undefined ? { jobsFrom: `-j ${command.flags.jobs}` } : {}));
+  const url = session.config(plan.job).get('weft.store.url');
+  const location = parseStoreUrl(url, session.project.dir);
+  const store = location.kind === 'sqlite' && !existsSync(location.file) ? undefined : await openStateStore(url, session.project.dir);
+  try {
+    let resume: ResumeState | undefined;
+    if (command.flags.resume && store) {
+      const state = await resumeState(store, { project: session.project.name, job: plan.job.name, lifecycle: command.lifecycle, args: canonicalArgs(command) }, plan.instances);
+      if (state === 'finished') {
+        io.stdout.write(`nothing to resume: the last ${command.lifecycle} of ${plan.job.name} with these arguments finished every instance\ndry run: nothing was run or written\n`);
+        return ExitCode.Ok;
+      }
+      resume = state;
+    }
+    const run = await executeJob(session, {
+      ...jobOptions(plan, command, resume),
+      dryRun: true,
+      recorderFor: (instance) => Promise.resolve(readOnlyRecorder(store, session.project.name, resume?.done.get(instance.key))),
+    });
+    if (command.flags.json) {
+      io.stdout.write(`${JSON.stringify({ dryRun: true, ...(jobRunJson(run) as object) }, null, 2)}\n`);
+      return ExitCode.Ok;
+    }
+    const header = `what ${summaryHeader(session, plan, command)} would do${store ? '' : ' (no state store yet: nothing is clean)'}${resume ? ` — ${resume.note}` : ''}:`;
+    io.stdout.write(`\n${formatJobSummary(run, plan.phases, header, true)}dry run: nothing was run or written\n`);
+    return ExitCode.Ok;
+  } finally {
+    await store?.close();
+  }
+}
+
+/** The options a job command gives the executor, whatever records it keeps. */
+function jobOptions(plan: JobPlan, command: JobCommand, resume: ResumeState | undefined): Omit<ExecuteJobOptions, 'recorderFor'> {
+  return {
+    job: plan.job.name,
+    ...(command.targets ? { targets: command.targets } : {}),
+    args: command.args,
+    lifecycle: command.lifecycle,
+    jobs: plan.jobs,
+    force: command.flags.force === true,
+    keepGoing: command.flags.keepGoing === true,
+    ...(command.flags.dirty !== undefined ? { dirty: command.flags.dirty } : {}),
+    ...(command.flags.target !== undefined ? { target: command.flags.target } : {}),
+    ...(resume ? { completed: resume.completed } : {}),
+  };
+}
+
+function summaryHeader(session: ProjectSession, plan: JobPlan, command: JobCommand): string {
+  return `${command.lifecycle} of job ${plan.job.name} (project ${session.project.name}): ${plan.instances.length} instance${plan.instances.length === 1 ? '' : 's'}, ${plan.jobs} at once, ${plan.executor} executor${plan.executor === 'parallel' ? ` (${plan.parallelism} targets at once)` : ''}`;
 }
 
 /** The arguments in a canonical order, so `--resume` finds a run whatever order they were typed in. */

@@ -39,6 +39,8 @@ export interface ExecuteJobOptions {
   readonly recorderFor?: (instance: JobInstance, job: Job) => Promise<InstanceRecorder>;
   /** Instances to skip as done (`--resume`). */
   readonly completed?: ReadonlySet<string>;
+  /** Decide what would run (clean, forced, resumed) and run nothing; targets that would run are `would-run`. */
+  readonly dryRun?: boolean;
   readonly onInstance?: (key: string, state: 'started' | JobRun['instances'][number]) => void;
   readonly runId?: string;
 }
@@ -109,6 +111,7 @@ export async function executeJob(session: ProjectSession, options: ExecuteJobOpt
     ...(options.onInstance ? { onInstance: options.onInstance } : {}),
     ...(options.runId ? { runId: options.runId } : {}),
     ...(plan.pool !== undefined ? { pool: plan.pool } : {}),
+    ...(options.dryRun ? { dryRun: true } : {}),
   });
 }
 

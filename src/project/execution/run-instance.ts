@@ -44,6 +44,12 @@ export interface RunInstanceOptions {
   readonly name: string;
   /** Locks shared with the run's other instances, so two never write (or write and read) one resource at once. */
   readonly locks?: ResourceLocks;
+  /**
+   * `--dry-run`: decide each target as a run would (resumed, clean, forced) but run nothing; a
+   * target that would run is reported `would-run`, and so is every target downstream of one
+   * (what it reads would change).
+   */
+  readonly dryRun?: boolean;
 }
 
 /**
@@ -99,7 +105,7 @@ async function runPhase(phase: Phase, targets: readonly Target[], failedTargets:
   const started = Date.now();
   const { context } = options;
   const dag = phaseDag(phase, targets, options.selected, context, options.scheduler);
-  if (phase === 'validate' || phase === 'build') prefetchMappings(dag.nodes.filter((n) => n.deps.length === 0).map((n) => n.data), context);
+  if (!options.dryRun && (phase === 'validate' || phase === 'build')) prefetchMappings(dag.nodes.filter((n) => n.deps.length === 0).map((n) => n.data), context);
   const outcomes = new Map<string, Omit<TargetRun, 'target' | 'phase'>>();
   const startOrder: string[] = [];
   const result = await runGraph(dag, {
@@ -111,7 +117,8 @@ async function runPhase(phase: Phase, targets: readonly Target[], failedTargets:
     ...(options.events ? { events: options.events } : {}),
     execute: (node) => {
       if (!startOrder.includes(node.id)) startOrder.push(node.id);
-      return runTarget(phase, node.data, failedTargets, outcomes, options);
+      const upstreamRuns = options.dryRun === true && node.deps.some((dep) => outcomes.get(dep)?.status === 'would-run');
+      return runTarget(phase, node.data, failedTargets, outcomes, options, upstreamRuns);
     },
   });
   const runs: TargetRun[] = dag.nodes.map((node) => targetRun(phase, node.id, result.nodes.get(node.id), outcomes.get(node.id)));
@@ -133,6 +140,7 @@ async function runTarget(
   failedTargets: ReadonlyMap<string, string>,
   outcomes: Map<string, Omit<TargetRun, 'target' | 'phase'>>,
   options: RunInstanceOptions,
+  upstreamRuns = false,
 ): Promise<NodeExecution> {
   const earlier = failedTargets.get(target.name);
   if (earlier !== undefined) return { skipped: { reason: earlier } };
@@ -143,12 +151,17 @@ async function runTarget(
     return {};
   }
   // Locked before the clean check: an instance that waited for another to write the same output finds it clean.
-  const release = options.locks ? await options.locks.acquire(WRITING.has(phase) ? target.provides(phase, context) : [], target.requires(phase, context)) : undefined;
+  const release = options.locks && !options.dryRun ? await options.locks.acquire(WRITING.has(phase) ? target.provides(phase, context) : [], target.requires(phase, context)) : undefined;
   try {
     const digest = SKIPPABLE.has(phase) ? digestOf(context.definitionDigest(target.name), phase === 'build' ? await context.inputDigest(target.name) : '') : '';
-    if (SKIPPABLE.has(phase) && !options.forced.has(target.name) && (await isClean(phase, target, digest, options))) {
+    if (SKIPPABLE.has(phase) && !options.forced.has(target.name) && !upstreamRuns && (await isClean(phase, target, digest, options))) {
       await recorder.clean(phase, target.name, target.partitionKey, digest);
       outcomes.set(target.name, { status: 'clean', message: 'up to date' });
+      return {};
+    }
+    if (options.dryRun) {
+      const why = options.forced.has(target.name) ? 'forced' : upstreamRuns ? 'a target it waits for would run' : SKIPPABLE.has(phase) ? 'not clean' : `${phase} always runs`;
+      outcomes.set(target.name, { status: 'would-run', message: why });
       return {};
     }
     await recorder.beginTarget(phase, target.name, target.partitionKey, digest);

@@ -60,6 +60,8 @@ export interface RunJobOptions {
   readonly runId?: string;
   /** The scheduling pool of the instances' dataflow jobs; the caller's when undefined. */
   readonly pool?: string;
+  /** `--dry-run`: decide what would run, run nothing (see `RunInstanceOptions.dryRun`). */
+  readonly dryRun?: boolean;
 }
 
 /** Runs every instance; never rejects for a failed target or instance (see the result). */
@@ -144,6 +146,7 @@ async function runOne(instance: JobInstance, index: number, runId: string, optio
     name: instance.key === '' ? options.job : `${options.job}[${instance.key}]`,
     locks,
     ...(options.events ? { events: options.events } : {}),
+    ...(options.dryRun ? { dryRun: true } : {}),
   });
 }
 

@@ -9,10 +9,11 @@ import type { Phase } from '../phases.js';
  * - `succeeded`: it ran and did its work.
  * - `clean`: its output exists and nothing it depends on changed since it last succeeded; not run.
  * - `done-before`: `--resume` found it succeeded in the run being resumed; not run.
+ * - `would-run`: `--dry-run` found it would run (not clean, forced, or downstream of one that would run).
  * - `skipped`: it did not run because a target it depends on failed or was skipped (`reason`).
  * - `failed`, `cancelled`, `not-run` as for any node.
  */
-export type TargetStatus = 'succeeded' | 'clean' | 'done-before' | 'failed' | 'skipped' | 'cancelled' | 'not-run';
+export type TargetStatus = 'succeeded' | 'clean' | 'done-before' | 'would-run' | 'failed' | 'skipped' | 'cancelled' | 'not-run';
 
 /** One target in one phase. */
 export interface TargetRun {

@@ -118,9 +118,21 @@ describe('weft job build', { timeout: 180_000 }, () => {
     expect(dry.stdout).toMatch(/job main of project cli_demo: 2 instances \(year=2011, year=2012\)/);
     expect(dry.stdout).toMatch(/weft\.execution\.executor\.class\s+parallel\s+project .*project\.yml:5:5/);
     expect(dry.stdout).toMatch(/level 2: summary ← measurements \(file:.*out\/measurements\[year=2011\]\)/);
+    expect(dry.stdout).toMatch(/would do \(no state store yet: nothing is clean\):/);
+    expect(dry.stdout).toMatch(/year=2012\s+1 to run\s+2 to run\s+2 to run\s+2 to run/);
+    expect(dry.stdout).toMatch(/dry run: nothing was run or written\n$/);
     expect(existsSync(join(dir, 'out'))).toBe(false);
     expect(existsSync(join(dir, '.weft'))).toBe(false);
     expect(weft(dir, 'job', 'build', '-f', '.', 'main', 'year:start=2011', 'year:end=2013', '--no-progress').code).toBe(0);
+    // After the build, a dry run finds it clean; --dirty taints a target and everything downstream.
+    const again = weft(dir, 'job', 'build', '-f', '.', 'main', 'year:start=2011', 'year:end=2014', '--dry-run');
+    expect(again.stdout).toMatch(/year=2011\s+1 to run\s+2 clean\s+2 clean\s+2 to run/);
+    expect(again.stdout).toMatch(/year=2013\s+1 to run\s+2 to run\s+2 to run\s+2 to run/);
+    const dirty = json(weft(dir, 'job', 'build', '-f', '.', 'main', 'year=2011', '--dirty', 'measurements', '--dry-run', '--json').stdout);
+    expect(statuses(dirty, 'build')).toEqual(['year=2011 measurements=would-run', 'year=2011 summary=would-run']);
+    const summaryOnly = json(weft(dir, 'job', 'build', '-f', '.', 'main', 'year=2011', '--dirty', 'summary', '--dry-run', '--json').stdout);
+    expect(statuses(summaryOnly, 'build')).toEqual(['year=2011 measurements=clean', 'year=2011 summary=would-run']);
+    expect(readdirSync(join(dir, 'out/measurements'))).toEqual(['year=2011', 'year=2012']);
     const truncate = json(weft(dir, 'job', 'truncate', '-f', '.', 'main', 'year=2011', '--json', '--no-progress').stdout);
     expect(statuses(truncate, 'truncate')).toEqual(['year=2011 summary=succeeded', 'year=2011 measurements=succeeded']);
     expect(existsSync(join(dir, 'out/measurements/year=2011'))).toBe(false);
