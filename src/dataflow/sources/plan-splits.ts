@@ -9,6 +9,8 @@
  * byte boundary ambiguous); Parquet is one split per row group.
  */
 import { stat } from 'node:fs/promises';
+import { closest, didYouMean } from '../../config/suggest.js';
+import { describeValue } from '../../errors.js';
 import { VALUE_SCHEMA, type Schema } from '../batch/batch.js';
 import { planCsvSchema, csvDialect } from './csv-schema.js';
 import { SourceError } from './errors.js';
@@ -37,6 +39,30 @@ function checkOptions(format: SourceFormat, options: SourceOptions, minSplits: n
     throw new SourceError('quarantinePath', "Expected `quarantinePath` (a directory) with onError: 'quarantine', got none. Pass e.g. { onError: 'quarantine', quarantinePath: 'out/bad-rows' }.");
   }
   if (format === 'csv') csvDialect(options);
+  if (format === 'csv' || format === 'ndjson') checkSchema(options.schema);
+}
+
+/** The column types an explicit schema may give, and names users reach for first. */
+const SCHEMA_TYPES: readonly string[] = ['string', 'float64', 'int32', 'bool', 'timestamp'];
+const TYPE_ALIASES: Readonly<Record<string, string>> = {
+  int: 'int32', integer: 'int32', long: 'int32', int64: 'int32', number: 'float64', double: 'float64', float: 'float64', decimal: 'float64',
+  boolean: 'bool', str: 'string', text: 'string', date: 'timestamp', datetime: 'timestamp',
+};
+
+function checkSchema(schema: unknown): void {
+  if (schema === undefined || schema === 'infer') return;
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
+    throw new SourceError('schema', `Expected \`schema\` to be 'infer' or an object of column types (e.g. { id: 'int32', name: 'string' }), got ${describeValue(schema)}.`);
+  }
+  for (const [column, type] of Object.entries(schema)) {
+    if (typeof type === 'string' && SCHEMA_TYPES.includes(type)) continue;
+    const match = typeof type === 'string' ? closest(type, [...SCHEMA_TYPES, ...Object.keys(TYPE_ALIASES)], 1)[0] : undefined;
+    const near = match === undefined ? undefined : (TYPE_ALIASES[match] ?? match);
+    throw new SourceError(
+      'schema',
+      `Expected the type of column ${JSON.stringify(column)} in \`schema\` to be one of ${SCHEMA_TYPES.map((t) => `'${t}'`).join(', ')}, got ${describeValue(type)}.${near === undefined ? '' : didYouMean([near], "'")}`,
+    );
+  }
 }
 
 /** Byte-range splits of one file: `pieces` equal ranges (one empty range for an empty file). */

@@ -78,6 +78,16 @@ describe('CSV source', () => {
     await expect(planSplits('csv', tmp.path('nulls.csv'), { schema: { nope: 'int32' } }, 1)).rejects.toThrow(/"nope".*"a", "b", "c"/);
   });
 
+  it('an unknown column type in an explicit schema is an error listing the types, with the one meant', async () => {
+    const plan = (schema: unknown, format: 'csv' | 'ndjson' = 'csv') => planSplits(format, tmp.path('nulls.csv'), { schema: schema as never }, 1);
+    await expect(plan({ a: 'integr' })).rejects.toThrow(
+      `Expected the type of column "a" in \`schema\` to be one of 'string', 'float64', 'int32', 'bool', 'timestamp', got string "integr". Did you mean 'int32'?`,
+    );
+    await expect(plan({ a: 'double' }, 'ndjson')).rejects.toThrow(/got string "double"\. Did you mean 'float64'\?/);
+    await expect(plan({ a: 7 })).rejects.toThrow(/column "a" .* got number 7\.$/);
+    await expect(plan(['a'])).rejects.toThrow(/Expected `schema` to be 'infer' or an object of column types/);
+  });
+
   it('without a header, fields are c0, c1… or named by the explicit schema', async () => {
     expect((await readAll('csv', tmp.path('noheader.csv'), { header: false })).rows).toEqual([
       { c0: 1, c1: 'a' },
