@@ -10,7 +10,7 @@ import { describeNode, type KeySelector } from '../plan/logical.js';
 import type { PhysicalPlan, Stage } from '../plan/physical.js';
 import { sourceFields } from '../plan/projection.js';
 import { planSplits, type FileSplit } from '../sources/index.js';
-import { abortWrite, beginWrite, commitWrite, type WriteJob } from '../sinks/index.js';
+import { abortWrite, beginWrite, checkPartColumns, commitWrite, type WriteJob } from '../sinks/index.js';
 import { compareKeys } from './keys.js';
 import { randomUUID } from 'node:crypto';
 import { CancelledError } from '../../errors.js';
@@ -160,7 +160,9 @@ async function finish(final: TaskResultData[], action: Action, write: WriteJob |
       return { value, rows: value.length };
     }
     case 'write': {
-      const rows = final.reduce((n, r) => n + (r.kind === 'written' ? r.rows : 0), 0);
+      const parts = final.flatMap((r) => (r.kind === 'written' ? [r] : []));
+      checkPartColumns(parts, action.path);
+      const rows = parts.reduce((n, r) => n + r.rows, 0);
       await commitWrite(write!, rows);
       return { value: rows, rows };
     }

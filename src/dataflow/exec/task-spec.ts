@@ -79,4 +79,4 @@ export type TaskResultData =
   | { kind: 'batches'; batches: Batch[]; stats: TaskStats }
   | { kind: 'count'; count: number; stats: TaskStats }
   | { kind: 'sample'; keys: unknown[]; stats: TaskStats }
-  | { kind: 'written'; rows: number; file: string; stats: TaskStats };
+  | { kind: 'written'; rows: number; file: string; columns?: string[]; stats: TaskStats };

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { TaskContext } from '../../runtime/index.js';
 import { valueBatch, type Batch } from '../batch/index.js';
-import { writePart } from '../sinks/index.js';
+import { writePart, type WrittenPart } from '../sinks/index.js';
 import type { TaskOutputSink } from './outputs.js';
 import type { TaskSpec, TaskStats } from './task-spec.js';
 
@@ -21,7 +21,7 @@ type WriteSpec = Extract<TaskSpec['output'], { kind: 'write' }>;
 /** A streaming write output for one task. */
 export function writeOutput(spec: TaskSpec, output: WriteSpec, ctx: TaskContext, stats: TaskStats): TaskOutputSink {
   let channel: PassThrough | undefined;
-  let writing: Promise<{ rows: number; file: string }> | undefined;
+  let writing: Promise<WrittenPart> | undefined;
   let failure: { error: unknown } | undefined;
   const start = (): PassThrough => {
     const stream = new PassThrough({ objectMode: true, highWaterMark: QUEUED_BATCHES });
@@ -50,7 +50,7 @@ export function writeOutput(spec: TaskSpec, output: WriteSpec, ctx: TaskContext,
     result: async () => {
       (channel ?? start()).end();
       const written = await writing!;
-      return { kind: 'written', rows: written.rows, file: written.file, stats: { ...stats, rowsOut: written.rows } };
+      return { kind: 'written', rows: written.rows, file: written.file, ...(written.columns ? { columns: written.columns } : {}), stats: { ...stats, rowsOut: written.rows } };
     },
   };
 }

@@ -48,6 +48,10 @@ export class CsvEncoder implements PartEncoder {
   #where: string;
   #shape: RowShape | undefined;
 
+  get columns(): readonly string[] | undefined {
+    return this.#shape?.columns;
+  }
+
   constructor(out: FileOutput, options: { header: boolean; delimiter: string }, where: string) {
     this.#out = out;
     this.#header = options.header;

@@ -16,7 +16,7 @@
 export { SinkError } from './errors.js';
 export type { SinkFormat, SinkOptions, FilledSinkOptions, WriteJob } from './sink-options.js';
 export { SINK_FORMATS, fillSinkOptions, extensionOf } from './sink-options.js';
-export { writePart, partFileName } from './write-part.js';
+export { writePart, partFileName, checkPartColumns, type WrittenPart } from './write-part.js';
 export type { CommitStep, CommitHooks, SuccessMarker } from './commit.js';
 export { beginWrite, commitWrite, abortWrite, recoverWrite, SUCCESS_MARKER } from './commit.js';
 export { csvField } from './csv-encoder.js';

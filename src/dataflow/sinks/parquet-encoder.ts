@@ -101,6 +101,10 @@ export class ParquetEncoder implements PartEncoder {
   #out: FileOutput;
   #where: string;
   #shape: RowShape | undefined;
+
+  get columns(): readonly string[] | undefined {
+    return this.#shape?.columns;
+  }
   #types: ParquetColumnType[] | undefined;
   #writer: ParquetWriter | undefined;
   #bytes: FileByteWriter | undefined;

@@ -11,4 +11,6 @@ export interface PartEncoder {
   write(batch: Batch): Promise<number>;
   /** Writes whatever is buffered and the format's trailer; the file is complete afterwards. */
   finish(): Promise<void>;
+  /** The columns the first non-empty batch fixed (CSV, Parquet); `undefined` before one, or for NDJSON. */
+  readonly columns?: readonly string[] | undefined;
 }

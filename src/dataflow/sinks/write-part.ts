@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Batch } from '../batch/batch.js';
 import { CancelledError, describeValue } from '../../errors.js';
 import { CsvEncoder } from './csv-encoder.js';
@@ -42,7 +42,8 @@ export function isTempPartName(name: string): boolean {
  * `signal` (optional) stops the write between batches with a {@link CancelledError}; no part
  * file is left behind.
  *
- * @returns the number of rows written and the absolute path of the part file.
+ * @returns the number of rows written, the absolute path of the part file and its columns (CSV
+ *   and Parquet parts with rows; see {@link checkPartColumns}).
  * @throws {SinkError} for a bad partition, format or option, rows of mixed shapes, or a file
  *   system failure (with the original error as `cause`). Errors thrown by `batches` itself pass
  *   through unchanged.
@@ -56,7 +57,7 @@ export async function writePart(
   batches: AsyncIterable<Batch> | Iterable<Batch>,
   options: SinkOptions,
   signal?: AbortSignal,
-): Promise<{ rows: number; file: string }> {
+): Promise<WrittenPart> {
   if (!Number.isSafeInteger(partition) || partition < 0) {
     throw new SinkError(
       `Expected the partition to be an integer from 0 and up, got ${describeValue(partition)}. Pass the task's partition index.`,
@@ -86,7 +87,35 @@ export async function writePart(
     await rm(temp, { force: true }).catch(() => undefined);
     throw wrapFsError(error, file);
   }
-  return { rows, file };
+  const columns = encoder.columns;
+  return { rows, file, ...(columns !== undefined ? { columns: [...columns] } : {}) };
+}
+
+/** What {@link writePart} wrote. */
+export interface WrittenPart {
+  rows: number;
+  file: string;
+  columns?: string[];
+}
+
+/**
+ * Before a commit: every CSV or Parquet part that has rows has the same columns in the same order,
+ * else the output could not be read back as one source (each task fixed its columns from its own
+ * first rows — e.g. objects of different shapes on different partitions).
+ * @throws {SinkError} naming two parts and their columns; the caller aborts the write, so the
+ *   previous output stays.
+ */
+export function checkPartColumns(parts: readonly WrittenPart[], target: string): void {
+  const shaped = parts.filter((p) => p.columns !== undefined && p.rows > 0);
+  const first = shaped[0];
+  const other = shaped.find((p) => p.columns!.join('\u0000') !== first!.columns!.join('\u0000'));
+  if (first === undefined || other === undefined) return;
+  throw new SinkError(
+    `Expected every part of the output ${target} to have the same columns, but ${basename(first.file)} has [${first.columns!.join(', ')}] and ` +
+      `${basename(other.file)} has [${other.columns!.join(', ')}]; nothing was committed. ` +
+      'Give the rows one shape before writing, e.g. `.map((r) => ({ a: r.a ?? null, b: r.b ?? null }))`, or write NDJSON, which accepts any objects.',
+    { code: 'WEFT_SINK_SHAPE', path: target },
+  );
 }
 
 function throwIfAborted(signal: AbortSignal | undefined, file: string): void {
