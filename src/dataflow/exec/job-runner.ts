@@ -17,7 +17,7 @@ import { CancelledError } from '../../errors.js';
 import { Inflight } from './inflight.js';
 import { JobReporter, type JobOutcome } from './job-events.js';
 import type { TaskFeed } from '../sources/iterable-source.js';
-import { runStage, toKeySpec, type JobContext, type StageCounters } from './stage-runner.js';
+import { keepFirstErrors, runStage, toKeySpec, type JobContext, type StageCounters } from './stage-runner.js';
 import type { KeySpec, TaskInput, TaskOutput, TaskResultData, TaskStats } from './task-spec.js';
 
 export type { JobContext };
@@ -33,6 +33,7 @@ export interface JobStats {
   jobId: number;
   stages: number;
   tasks: number;
+  /** Rows read from the job's sources (well-formed ones; malformed rows are counted apart). */
   rowsRead: number;
   malformedSkipped: number;
   malformedQuarantined: number;
@@ -112,7 +113,9 @@ async function runStages(plan: PhysicalPlan, action: Action, ctx: JobContext, re
     const stats = newStats(ctx.jobId, plan.stages.length);
     for (const stage of plan.stages) mergeCounters(stats, perStage.get(stage)!);
     const { value, rows } = await finish(results.get(plan.final)!, action, write);
+    // Rows read from the job's sources (the rows later stages take from exchanges are not read again).
     const rowsRead = plan.stages.filter((s) => s.input.kind === 'source').reduce((n, s) => n + perStage.get(s)!.rowsRead, 0);
+    stats.rowsRead = rowsRead;
     const outcome: JobOutcome = { rowsRead, rows, malformedSkipped: stats.malformedSkipped, malformedQuarantined: stats.malformedQuarantined, malformed: stats.malformed };
     return { value, stats, outcome };
   } catch (error) {
@@ -137,10 +140,9 @@ export function newCounters(): StageCounters {
 
 function mergeCounters(into: JobStats, from: StageCounters): void {
   into.tasks += from.tasks;
-  into.rowsRead += from.rowsRead;
   into.malformedSkipped += from.malformedSkipped;
   into.malformedQuarantined += from.malformedQuarantined;
-  for (const e of from.malformed) if (into.malformed.length < 20) into.malformed.push(e);
+  keepFirstErrors(into.malformed, from.malformed);
 }
 
 /** The action's value from the final stage's results, and its row count. */
@@ -254,7 +256,10 @@ function taskOutput(stage: Stage, action: Action | undefined, ctx: JobContext, w
 /** Spark's range partitioner: a sampling pass over the stage, then `parallelism - 1` bounds from the sorted sample. */
 async function rangeBounds(stage: Stage, inputs: TaskInput[], ctx: JobContext, stats: StageCounters): Promise<unknown[]> {
   const out = stage.output as Extract<Stage['output'], { kind: 'range' }>;
-  const sampled = await runStage(stage, inputs, { kind: 'sample', key: toKeySpec(out.key, ctx.fnSpecs), size: 64 * out.parallelism }, ctx, stats);
+  // The sampling pass reads the input once more: its tasks count, its rows and malformed rows do not (the real pass counts them).
+  const pass = newCounters();
+  const sampled = await runStage(stage, inputs, { kind: 'sample', key: toKeySpec(out.key, ctx.fnSpecs), size: 64 * out.parallelism }, ctx, pass);
+  stats.tasks += pass.tasks;
   const keys = sampled.flatMap((r) => (r.kind === 'sample' ? r.keys : []));
   const sign = out.descending ? -1 : 1;
   keys.sort((a, b) => sign * compareKeys(a, b));

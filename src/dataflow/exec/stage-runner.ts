@@ -200,5 +200,19 @@ export function addCounters(counters: StageCounters, task: TaskStats): void {
   counters.rowsOut += task.rowsOut;
   counters.malformedSkipped += task.skipped;
   counters.malformedQuarantined += task.quarantined;
-  for (const e of task.errors) if (counters.malformed.length < 20) counters.malformed.push(e);
+  keepFirstErrors(counters.malformed, task.errors);
+}
+
+/** Malformed rows a job keeps for its report (all are counted). */
+const KEPT_ERRORS = 20;
+
+/**
+ * Adds `more` to `kept`, keeping the first {@link KEPT_ERRORS} by file and line, so the report is
+ * the same whatever order tasks finish in.
+ */
+export function keepFirstErrors(kept: TaskStats['errors'], more: TaskStats['errors']): void {
+  if (more.length === 0) return;
+  kept.push(...more);
+  kept.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+  if (kept.length > KEPT_ERRORS) kept.length = KEPT_ERRORS;
 }

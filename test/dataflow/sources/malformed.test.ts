@@ -1,6 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deserializeError, serializeError, UsageError } from '../../../src/errors.js';
+import { ExecutionEnvironment } from '../../../src/dataflow/index.js';
 import { MalformedRowError, newSplitStats, planSplits } from '../../../src/dataflow/sources/index.js';
 import { readAll, readBatches, tempDir } from './helpers.js';
 
@@ -81,6 +82,20 @@ describe('malformed CSV rows by policy', () => {
     await readAll('csv', file, { splitSize: 512, onError: 'quarantine', quarantinePath, schema: VALUE_TYPE });
     const again = (await Promise.all(parts.map((p) => readFile(`${quarantinePath}/${p}`, 'utf8')))).join('');
     expect(again).toBe(written);
+  });
+
+  it('a job counts each malformed row once, also when sortBy reads its input twice (sampling, then sorting)', async () => {
+    const env = ExecutionEnvironment.create({ parallelism: 2, backend: 'async' });
+    try {
+      const ds = env.readCsv(file, { splitSize: 512, onError: 'skip', schema: VALUE_TYPE });
+      for (const job of [() => ds.collect(), () => ds.sortBy('id').collect(), () => ds.groupBy('key').count().collect()]) {
+        await job();
+        expect(env.jobs.at(-1)).toMatchObject({ rowsRead: 197, malformedSkipped: 3 });
+        expect(env.jobs.at(-1)!.malformed.map((e) => e.line)).toEqual([...bad.keys()]);
+      }
+    } finally {
+      await env.close();
+    }
   });
 
   it('keeps only the first 20 errors in stats but counts all', async () => {
