@@ -14,7 +14,7 @@ function weft(...args: string[]): { code: number | null; stdout: string; stderr:
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe('weft run', () => {
+describe('weft run', { timeout: 180_000 }, () => {
   it('runs a pipeline module and prints a summary table (exit 0)', () => {
     const r = weft('run', fixture('ok.ts'), '-j', '2');
     expect(r.code).toBe(0);
@@ -80,7 +80,7 @@ describe('weft run', () => {
   });
 });
 
-describe('weft plan and weft config', () => {
+describe('weft plan and weft config', { timeout: 180_000 }, () => {
   it('prints levels, width and critical path, then predictions after a run', () => {
     const before = weft('plan', fixture('ok.ts'));
     expect(before.code).toBe(0);

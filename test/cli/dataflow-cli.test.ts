@@ -13,7 +13,7 @@ function weft(...args: string[]): { code: number | null; stdout: string; stderr:
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe('dataflow job modules on the command line', () => {
+describe('dataflow job modules on the command line', { timeout: 180_000 }, () => {
   it('weft run runs the word count example, and -p sets the CLI-level parallelism', () => {
     const r = weft('run', join(root, 'examples/wordcount.ts'), '-p', '3');
     expect(r.stderr).toBe('');

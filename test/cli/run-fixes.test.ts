@@ -14,7 +14,7 @@ function weft(...args: string[]): { code: number | null; stdout: string; stderr:
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe("weft run and the module's own executor", () => {
+describe("weft run and the module's own executor", { timeout: 180_000 }, () => {
   it('keeps it for --conf keys that are not about the executor', () => {
     const r = weft('run', fixture('module-executor.ts'), '--no-progress', '--conf', 'weft.task.maxFailures=2');
     expect(r.code).toBe(0);
@@ -34,7 +34,7 @@ describe("weft run and the module's own executor", () => {
   });
 });
 
-describe('weft run --dry-run', () => {
+describe('weft run --dry-run', { timeout: 180_000 }, () => {
   it('prints -j and where it came from', () => {
     const fromFlag = weft('run', fixture('ok.ts'), '--dry-run', '-j', '3');
     expect(fromFlag.code).toBe(0);
@@ -58,7 +58,7 @@ describe('weft run --dry-run', () => {
   });
 });
 
-describe('weft run --json', () => {
+describe('weft run --json', { timeout: 180_000 }, () => {
   it('keeps bigint, Map, Set, typed arrays and Dates, and prints ISO step times', () => {
     const r = weft('run', fixture('rich-output.ts'), '--json', '--no-progress', '--backend', 'async');
     expect(r.code).toBe(0);
@@ -76,7 +76,7 @@ describe('weft run --json', () => {
   });
 });
 
-describe('modules that fail to load', () => {
+describe('modules that fail to load', { timeout: 180_000 }, () => {
   it("shows the user's file:line when the module throws while loading (exit 2)", () => {
     const r = weft('run', fixture('throws-on-load.ts'));
     expect(r.code).toBe(2);
@@ -98,7 +98,7 @@ describe('modules that fail to load', () => {
   });
 });
 
-describe('Ctrl-C while workers start', () => {
+describe('Ctrl-C while workers start', { timeout: 180_000 }, () => {
   it('exits 130 with the interrupted message, not "This operation was aborted"', async () => {
     const child = spawn(process.execPath, [bin, 'run', fixture('slow-start.ts'), '--backend', 'thread', '-j', '1'], { cwd, env: { ...process.env } });
     let stderr = '';
