@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +37,9 @@ describe('weft run', { timeout: 180_000 }, () => {
     const r = weft('run', fixture('failing.ts'));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/boom\s+failed.*the input was malformed/);
+    // The failure in full, with the line of the user's file that threw (and no frame of weft or Node).
+    const line = readFileSync(fixture('failing.ts'), 'utf8').split('\n').findIndex((l) => l.includes('throw new Error')) + 1;
+    expect(r.stdout).toMatch(new RegExp(`failures:\\n  boom: Error: the input was malformed\\n      at .*failing\\.ts:${line}:\\d+\\)?\\n\\n`));
   });
 
   it('exits 2 on bad input: a missing file, a module without a pipeline, a bad -j', () => {

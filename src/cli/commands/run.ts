@@ -11,6 +11,7 @@ import { runJobModule } from '../job-module.js';
 import { loadModule } from '../load-pipeline.js';
 import { saveLastRun } from '../last-run.js';
 import { formatDuration, showProgress } from '../progress.js';
+import { userFrames } from '../../stack-frames.js';
 import { formatTable } from '../table.js';
 import { cliSettingsFromFlags, collectConf, replacesExecutor, type CommonFlags } from '../flags.js';
 import { describePlan } from './plan.js';
@@ -166,5 +167,17 @@ function summary(result: PipelineResult): string {
     s.backend === undefined ? '' : `${s.backend}${s.slot !== undefined ? `#${s.slot}` : ''}`,
     s.error ? s.error.message.split('\n')[0]! : (s.reason ?? ''),
   ]);
-  return `\n${formatTable(['step', 'status', 'time', 'attempts', 'slot', 'note'], rows)}\n${result.pipeline} ${result.status} in ${formatDuration(result.durationMs)}\n`;
+  return `\n${formatTable(['step', 'status', 'time', 'attempts', 'slot', 'note'], rows)}${failures(result)}\n${result.pipeline} ${result.status} in ${formatDuration(result.durationMs)}\n`;
+}
+
+/** Each failed step's error in full, with where in the user's code it was thrown. */
+function failures(result: PipelineResult): string {
+  const failed = result.steps.filter((s) => s.status === 'failed' && s.error !== undefined);
+  if (failed.length === 0) return '';
+  const lines = failed.flatMap((s) => {
+    const error = s.error!;
+    const frames = userFrames(error.stack).map((frame) => `      ${frame}`);
+    return [`  ${s.name}: ${error.name}: ${error.message.split('\n').join('\n    ')}`, ...frames];
+  });
+  return `\nfailures:\n${lines.join('\n')}\n`;
 }

@@ -8,20 +8,9 @@
  * found by scanning the file from the call's position.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { userPosition, type SourcePosition } from '../../stack-frames.js';
 
-/** A position in a user's file, 1-based. */
-export interface SourcePosition {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-}
-
-/** weft's own code (`src/` and `dist/`, which source maps may show as `src/`): frames inside it are not the user's. */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const OWN_ROOTS = [`${PACKAGE_ROOT}src/`, `${PACKAGE_ROOT}dist/`];
-
-const FRAME = /\(?((?:file:\/\/|\/|[A-Za-z]:[\\/])[^()]*?):(\d+):(\d+)\)?\s*$/;
+export type { SourcePosition };
 
 /** The stack of an operator call, resolved to the user's position on first use. */
 export class CallSite {
@@ -67,21 +56,10 @@ export function formatPosition(position: SourcePosition): string {
 
 function firstUserFrame(stack: string): SourcePosition | undefined {
   for (const line of stack.split('\n').slice(1)) {
-    const match = FRAME.exec(line.trim());
-    if (!match) continue;
-    const file = match[1]!.startsWith('file://') ? safePath(match[1]!) : match[1]!;
-    if (file === undefined || OWN_ROOTS.some((r) => file.startsWith(r)) || file.includes('/node_modules/')) continue;
-    return { file, line: Number(match[2]), column: Number(match[3]) };
+    const position = userPosition(line);
+    if (position !== undefined) return position;
   }
   return undefined;
-}
-
-function safePath(url: string): string | undefined {
-  try {
-    return fileURLToPath(url);
-  } catch {
-    return undefined;
-  }
 }
 
 const texts = new Map<string, string | undefined>();
