@@ -12,7 +12,7 @@ import { EventStream } from '../events.js';
 import type { TaskEventType } from '../events.js';
 import { startRun, type TaskOutcome, type TaskRequest, type WorkerBackend } from '../runtime/backend.js';
 import { LazyAbortController, abortSourceOf } from '../runtime/lazy-abort.js';
-import { currentJobGroup, currentTaskRecord, currentPool, registerScheduler, runInTask } from './context.js';
+import { currentEngineContext, currentJobGroup, currentTaskRecord, currentPool, registerScheduler, runInTask } from './context.js';
 import { ROOT_POOL, UnknownPoolError } from './errors.js';
 import type { PoolConfig, SchedulerOptions, SubmitOptions, TaskResult, TaskSet, TaskSetOptions, TaskSink } from './options.js';
 import { PoolNode, addRunning, pickLeaf } from './pool.js';
@@ -190,6 +190,7 @@ export class TaskScheduler {
     if (signal?.aborted === true) throw signal.reason;
     const maxFailures = options?.maxFailures === undefined ? this.#maxFailures : checkCount('maxFailures', options.maxFailures, Infinity);
     const task = new Task(this, this.#nextTaskId++, taskSet, request, maxFailures, parent, sink, this.#attemptHandlers);
+    task.outer = currentEngineContext();
     if (options?.onStart) task.onStart = options.onStart;
     if (options?.partition !== undefined) task.partition = options.partition;
     if (options?.onAttemptEnd) task.onAttemptEnd = options.onAttemptEnd;

@@ -49,6 +49,8 @@ export class Task implements SchedulerContext, RunSink {
   partition: number | undefined = undefined;
   /** When the current attempt started (epoch ms), for events' durations. */
   startedAt = 0;
+  /** The async context the task was submitted in: its engine and job scope are the task's. */
+  outer: SchedulerContext | undefined = undefined;
 
   constructor(
     readonly owner: object,
@@ -105,6 +107,16 @@ export class Task implements SchedulerContext, RunSink {
   /** Context view: nested task sets default to the task's job group. */
   get jobGroup(): string | undefined {
     return this.taskSet.jobGroup;
+  }
+
+  /** Context view: the engine the task was submitted under. */
+  get engine(): object | undefined {
+    return this.outer?.engine;
+  }
+
+  /** Context view: the job scope the task was submitted under. */
+  get scope(): object | undefined {
+    return this.outer?.scope;
   }
 }
 
