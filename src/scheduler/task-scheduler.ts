@@ -273,8 +273,9 @@ export class TaskScheduler {
     task.sink.started?.(slot);
     try {
       // Only in-process code can submit through the async context; worker backends report nested
-      // work through the nested-submit handler, so their runs skip the context's cost.
-      if ((request.backend ?? this.backend.kind) === 'async') runInTask(task, startRun, this.backend, request, options, task);
+      // work through the nested-submit handler, so their runs skip the context's cost. A backend
+      // with `start` enters the task's context itself (`Task.enter`) when it calls the code.
+      if (this.backend.start === undefined && (request.backend ?? this.backend.kind) === 'async') runInTask(task, startRun, this.backend, request, options, task);
       else startRun(this.backend, request, options, task);
     } catch (error) {
       // Reported after a microtask like any failure, so completions never nest inside #pump.

@@ -4,7 +4,7 @@
  */
 import type { RunOptions, RunSink, TaskOutcome, TaskRequest } from '../runtime/backend.js';
 import type { AbortSource, LazyAbortController } from '../runtime/lazy-abort.js';
-import type { SchedulerContext } from './context.js';
+import { runInTask, type SchedulerContext } from './context.js';
 import type { TaskSink } from './options.js';
 import type { TaskSetImpl } from './task-set.js';
 
@@ -15,6 +15,10 @@ export type TaskState = 'queued' | 'running' | 'done';
 export interface AttemptHandlers {
   succeeded(task: Task, outcome: TaskOutcome): void;
   failed(task: Task, error: unknown): void;
+}
+
+function callRun(run: { call(): void }): void {
+  run.call();
 }
 
 /** Defers a failure by a microtask: a backend may report one from inside the scheduler's own call (an abort). */
@@ -67,6 +71,11 @@ export class Task implements SchedulerContext, RunSink {
   /** The current attempt's backend run succeeded ({@link RunSink}). */
   succeeded(outcome: TaskOutcome): void {
     this.handlers.succeeded(this, outcome);
+  }
+
+  /** Calls `run.call()` in this task's async context ({@link RunSink}). */
+  enter(run: { call(): void }): void {
+    runInTask(this, callRun, run);
   }
 
   /** The current attempt's backend run failed ({@link RunSink}); handled after a microtask, never inside the caller. */
