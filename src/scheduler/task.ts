@@ -3,7 +3,7 @@
  * settlement of its promise. Internal to the scheduler layer.
  */
 import type { RunOptions, RunSink, TaskOutcome, TaskRequest } from '../runtime/backend.js';
-import type { AbortSource, LazyAbortController } from '../runtime/lazy-abort.js';
+import { LazyAbortController, type AbortSource } from '../runtime/lazy-abort.js';
 import { runInTask, type SchedulerContext } from './context.js';
 import type { TaskSink } from './options.js';
 import type { TaskSetImpl } from './task-set.js';
@@ -25,11 +25,12 @@ function callRun(run: { call(): void }): void {
 const settled = Promise.resolve();
 
 /**
- * Mutable bookkeeping of one task. It is also the async context its code runs in and the sink of
- * its backend runs (one object per task instead of three on the hot path): nested submissions
- * find their parent as the current store.
+ * Mutable bookkeeping of one task. It is also the async context its code runs in, the sink of
+ * its backend runs and their cancellation (one object per task instead of four on the hot path):
+ * nested submissions find their parent as the current store, and the scheduler aborts a running
+ * task's attempt by aborting the task (an `AbortSignal` is made only if the backend reads one).
  */
-export class Task implements SchedulerContext, RunSink {
+export class Task extends LazyAbortController implements SchedulerContext, RunSink {
   state: TaskState = 'queued';
   /** Slot of the current or last attempt, -1 before the first. */
   slot = -1;
@@ -38,12 +39,10 @@ export class Task implements SchedulerContext, RunSink {
   attempts = 0;
   /** Nested tasks submitted by this one that have not settled. */
   children = 0;
-  /** Aborts the backend run of the current attempt; only for tasks submitted with their own signal. */
-  controller: LazyAbortController | undefined = undefined;
   /** Task set for nested submissions arriving through the backend's nested-submit handler. */
   childSet: TaskSetImpl | undefined = undefined;
   /** The caller's cancellation (`SubmitOptions.signal`), listened to until the task settles. */
-  signal: AbortSource | undefined = undefined;
+  callerSignal: AbortSource | undefined = undefined;
   #onSignal: ((task: Task) => void) | undefined = undefined;
   /** Called when the task takes a slot (`SubmitOptions.onStart`). */
   onStart: ((slot: number) => void) | undefined = undefined;
@@ -55,6 +54,9 @@ export class Task implements SchedulerContext, RunSink {
   startedAt = 0;
   /** The async context the task was submitted in: its engine and job scope are the task's. */
   outer: SchedulerContext | undefined = undefined;
+  /** Neighbours in the scheduler's list of tasks with an attempt in the backend. */
+  prev: Task | undefined = undefined;
+  next: Task | undefined = undefined;
 
   constructor(
     readonly owner: object,
@@ -66,7 +68,9 @@ export class Task implements SchedulerContext, RunSink {
     /** Where the task's outcome goes. */
     readonly sink: TaskSink,
     readonly handlers: AttemptHandlers,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The current attempt's backend run succeeded ({@link RunSink}). */
   succeeded(outcome: TaskOutcome): void {
@@ -88,14 +92,14 @@ export class Task implements SchedulerContext, RunSink {
    * object itself; a closure per task kept in a field made V8 keep every task's garbage alive.
    */
   listen(signal: AbortSource, onAbort: (task: Task) => void): void {
-    this.signal = signal;
+    this.callerSignal = signal;
     this.#onSignal = onAbort;
     signal.addAbortListener(this);
   }
 
   /** Stops listening to the caller's cancellation, if it gave one. */
   unlisten(): void {
-    this.signal?.removeAbortListener(this);
+    this.callerSignal?.removeAbortListener(this);
   }
 
   /** The caller's cancellation fired ({@link AbortListener} protocol). */
