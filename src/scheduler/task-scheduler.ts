@@ -190,7 +190,9 @@ export class TaskScheduler {
     if (signal?.aborted === true) throw signal.reason;
     const maxFailures = options?.maxFailures === undefined ? this.#maxFailures : checkCount('maxFailures', options.maxFailures, Infinity);
     const task = new Task(this, this.#nextTaskId++, taskSet, request, maxFailures, parent, sink, this.#attemptHandlers);
-    task.outer = currentEngineContext();
+    // Never another task: a task submitted from a task's code would keep the whole chain alive.
+    const outer = currentEngineContext();
+    task.outer = outer instanceof Task ? outer.outer : outer;
     if (options?.onStart) task.onStart = options.onStart;
     if (options?.partition !== undefined) task.partition = options.partition;
     if (options?.onAttemptEnd) task.onAttemptEnd = options.onAttemptEnd;
