@@ -35,7 +35,7 @@ export class Attempt extends LazyAbortController implements ExecuteContext {
   /** Set by the run when `execute` reports the real start itself (`reportsStart`). */
   onStarted: ((where: { backend?: BackendKind; slot?: number }) => void) | undefined;
   /** Where the work runs, as reported by `started(where)`; kept for the node's result whatever the outcome. */
-  where: { backend?: BackendKind; slot?: number } = {};
+  where: { backend?: BackendKind; slot?: number } | undefined = undefined;
   /** True while `execute` runs for this attempt. */
   executing = false;
   #startReported = false;

@@ -15,7 +15,8 @@ import { Attempt, type AttemptOutcomes } from './attempt.js';
 import type { Dag, GraphNode, Topology } from './dag.js';
 import { topologyOf } from './dag.js';
 import { IndexHeap } from './index-heap.js';
-import type { GraphRunResult, NodeExecution, NodeResult, NodeStatus, RunGraphOptions, RunStatus } from './run-types.js';
+import { NodeOutcomes } from './node-outcomes.js';
+import type { GraphRunResult, NodeExecution, NodeResult, RunGraphOptions, RunStatus } from './run-types.js';
 
 const PENDING = 0;
 const READY = 1;
@@ -43,7 +44,7 @@ export class GraphRun<T> {
   readonly #state: Uint8Array;
   readonly #attempts: Int32Array;
   readonly #current: (Attempt | undefined)[];
-  readonly #results: (NodeResult | undefined)[];
+  readonly #outcomes: NodeOutcomes;
   readonly #backoff = new Map<number, ReturnType<typeof setTimeout>>();
   readonly #heap: IndexHeap;
   #inFlight = 0;
@@ -66,7 +67,7 @@ export class GraphRun<T> {
     this.#state = new Uint8Array(n);
     this.#attempts = new Int32Array(n);
     this.#current = new Array<Attempt | undefined>(n);
-    this.#results = new Array<NodeResult | undefined>(n);
+    this.#outcomes = new NodeOutcomes(this.#t.ids);
     this.#heap = new IndexHeap(n);
   }
 
@@ -109,7 +110,7 @@ export class GraphRun<T> {
 
   #startAttempt(i: number): void {
     const node = this.#nodes[i]!;
-    const attempt = new Attempt(i, node.id, ++this.#attempts[i]!, this.#s.runId, Date.now(), this.#outcomes);
+    const attempt = new Attempt(i, node.id, ++this.#attempts[i]!, this.#s.runId, Date.now(), this.#settlers);
     this.#current[i] = attempt;
     if (this.#s.events?.wants('node.started')) {
       if (this.#s.reportsStart) {
@@ -139,7 +140,7 @@ export class GraphRun<T> {
     );
   }
 
-  readonly #outcomes: AttemptOutcomes = {
+  readonly #settlers: AttemptOutcomes = {
     fulfilled: (attempt, execution) => this.#onFulfilled(attempt, execution),
     rejected: (attempt, error) => this.#onRejected(attempt, error),
   };
@@ -157,19 +158,20 @@ export class GraphRun<T> {
     const ex: NodeExecution = typeof execution === 'object' && execution !== null ? execution : {};
     const startedAt = ex.startedAt ?? attempt.startedAt;
     const endedAt = ex.endedAt ?? Date.now();
-    const result: NodeResult = { id: attempt.node, status: ex.skipped ? 'skipped' : 'succeeded', attempts: attempt.attempt, startedAt, endedAt, durationMs: endedAt - startedAt };
-    const backend = ex.backend ?? attempt.where.backend;
-    const slot = ex.slot ?? attempt.where.slot;
-    if (backend !== undefined) result.backend = backend;
-    if (slot !== undefined) result.slot = slot;
-    if (ex.cached !== undefined) result.cached = ex.cached;
+    const backend = ex.backend ?? attempt.where?.backend;
+    const slot = ex.slot ?? attempt.where?.slot;
     if (ex.skipped) {
+      const result: NodeResult = { id: attempt.node, status: 'skipped', attempts: attempt.attempt, startedAt, endedAt, durationMs: endedAt - startedAt };
+      if (backend !== undefined) result.backend = backend;
+      if (slot !== undefined) result.slot = slot;
+      if (ex.cached !== undefined) result.cached = ex.cached;
       result.reason = ex.skipped.reason;
       this.#decide(i, result);
       this.#skipDependents(i);
     } else {
-      if ('value' in ex) result.value = ex.value;
-      this.#decide(i, result);
+      this.#outcomes.succeed(i, attempt.attempt, startedAt, endedAt, backend, slot, ex.cached, 'value' in ex, ex.value);
+      this.#leave(i);
+      if (this.#s.events?.wants('node.succeeded')) this.#emitNode('node.succeeded', i, attempt.attempt, eventFields(this.#outcomes.result(i)));
       if (!this.#stopped) this.#release(i);
     }
     this.#pump();
@@ -219,21 +221,19 @@ export class GraphRun<T> {
     if (this.#state[i] === IN_FLIGHT) this.#startAttempt(i);
   };
 
-  /** Records a node's outcome; a node in flight leaves the count. */
+  /** Records a node's outcome other than success; a node in flight leaves the count. */
   #decide(i: number, result: NodeResult): void {
+    this.#outcomes.decide(i, result);
+    this.#leave(i);
+    const type = `node.${result.status}` as NodeEventType;
+    if (this.#s.events?.wants(type)) this.#emitNode(type, i, result.attempts, eventFields(result));
+  }
+
+  /** Node `i` is decided: a node in flight leaves the count. */
+  #leave(i: number): void {
     if (this.#state[i] === IN_FLIGHT) this.#inFlight--;
     this.#state[i] = DECIDED;
     this.#current[i] = undefined;
-    this.#results[i] = result;
-    const type = `node.${result.status}` as NodeEventType;
-    if (this.#s.events?.wants(type)) {
-      const extra: Partial<NodeEvent> = {};
-      for (const key of ['backend', 'slot', 'reason', 'durationMs', 'cached'] as const) {
-        if (result[key] !== undefined) (extra as Record<string, unknown>)[key] = result[key];
-      }
-      if (result.error && result.status === 'failed') extra.error = serializeError(result.error);
-      this.#emitNode(type, i, result.attempts, extra);
-    }
   }
 
   /** A node succeeded: dependents whose last unmet dependency it was become ready. */
@@ -252,7 +252,7 @@ export class GraphRun<T> {
     const stack = [root];
     while (stack.length > 0 && !this.#done) {
       const u = stack.pop()!;
-      const reason = `dependency ${ids[u]!} ${this.#results[u]?.status === 'failed' ? 'failed' : 'was skipped'}`;
+      const reason = `dependency ${ids[u]!} ${this.#outcomes.status(u) === 'failed' ? 'failed' : 'was skipped'}`;
       for (let k = dependentStart[u]!, end = dependentStart[u + 1]!; k < end; k++) {
         const j = dependentList[k]!;
         if (this.#state[j] !== PENDING) continue;
@@ -308,16 +308,9 @@ export class GraphRun<T> {
     this.#done = true;
     this.#s.signal?.removeEventListener('abort', this.#onAbort);
     const endedAt = Date.now();
-    const nodes = new Map<string, NodeResult>();
-    for (let i = 0; i < this.#t.size; i++) {
-      const id = this.#t.ids[i]!;
-      nodes.set(id, this.#results[i] ?? { id, status: 'not-run' satisfies NodeStatus, attempts: 0 });
-    }
     const status: RunStatus = this.#failed ? 'failed' : this.#cancelled ? 'cancelled' : 'succeeded';
     this.#emitRun(`run.${status}`, endedAt);
-    const result: GraphRunResult = { runId: this.#s.runId, status, startedAt: this.#startedAt, endedAt, nodes };
-    if (this.#error) result.error = this.#error;
-    this.#resolve(result);
+    this.#resolve(runResult(this.#s.runId, status, this.#startedAt, endedAt, this.#outcomes, this.#error));
   }
 
   #emitNode(type: NodeEventType, i: number, attempt: number, extra: Partial<NodeEvent>): void {
@@ -334,8 +327,41 @@ export class GraphRun<T> {
   }
 }
 
+/**
+ * A run's result whose `nodes` map is built on first read (an own enumerable property, so that
+ * spreading or comparing the result sees it).
+ */
+function runResult(runId: string, status: RunStatus, startedAt: number, endedAt: number, outcomes: NodeOutcomes, error: Error | undefined): GraphRunResult {
+  const result = { runId, status, startedAt, endedAt } as GraphRunResult;
+  Object.defineProperty(result, 'nodes', {
+    enumerable: true,
+    configurable: true,
+    get(): Map<string, NodeResult> {
+      const nodes = outcomes.toMap();
+      Object.defineProperty(result, 'nodes', { value: nodes, enumerable: true, writable: true, configurable: true });
+      return nodes;
+    },
+    set(nodes: Map<string, NodeResult>): void {
+      Object.defineProperty(result, 'nodes', { value: nodes, enumerable: true, writable: true, configurable: true });
+    },
+  });
+  if (error) result.error = error;
+  return result;
+}
+
+/** The fields of a `node.<status>` event taken from the node's result. */
+function eventFields(result: NodeResult): Partial<NodeEvent> {
+  const extra: Partial<NodeEvent> = {};
+  for (const key of ['backend', 'slot', 'reason', 'durationMs', 'cached'] as const) {
+    if (result[key] !== undefined) (extra as Record<string, unknown>)[key] = result[key];
+  }
+  if (result.error && result.status === 'failed') extra.error = serializeError(result.error);
+  return extra;
+}
+
 /** The backend and slot an attempt reported with `started(where)`, for its node's result. */
 function whereOf(attempt: Attempt): Pick<NodeResult, 'backend' | 'slot'> {
+  if (attempt.where === undefined) return {};
   const { backend, slot } = attempt.where;
   return { ...(backend !== undefined ? { backend } : {}), ...(slot !== undefined ? { slot } : {}) };
 }

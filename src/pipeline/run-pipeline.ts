@@ -33,7 +33,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
   try {
     return await engine.run(async () => {
       const jobId = scope.newJobId();
-      const outputs = new RunOutputs();
+      const outputs = new RunOutputs(prepared.length);
       /** Runs one attempt of a step as a task of its own task set (stage = the step's index) and publishes its output. */
       const submit = (p: PreparedStep, args: Record<string, unknown>, ctx: ExecuteContext, sink: StepSink): void => {
         const taskSet = engine.scheduler.createTaskSet({ name: p.step.name, jobId, stageId: p.step.index });
@@ -57,7 +57,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
         reportsStart: true,
         execute: (node, ctx): Promise<NodeExecution> | undefined => {
           const p = prepared[node.data.index]!;
-          const args = argumentsOf(p, outputs.values);
+          const args = argumentsOf(p, outputs);
           const { when, cache: cached } = p.step.options;
           // Plain steps take the short path: no extra promise per step for checks that do not apply.
           if (!when && !cached) {
@@ -82,7 +82,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
         },
       });
       outputs.finished = true;
-      return toPipelineResult(pipeline, graph, outputs.values);
+      return toPipelineResult(pipeline, graph, () => outputs.toRecord(prepared));
     }, scope);
   } finally {
     scope.close();
@@ -100,32 +100,41 @@ function transferable(p: PreparedStep): boolean {
  * an upstream output is moved only when this step is its only consumer and will not be retried;
  * otherwise it is copied too.
  */
-function argumentsOf(p: PreparedStep, outputs: ReadonlyMap<string, unknown>): Record<string, unknown> {
+function argumentsOf(p: PreparedStep, outputs: RunOutputs): Record<string, unknown> {
   const moving = transferable(p);
   const args: Record<string, unknown> = moving ? structuredClone({ ...p.step.params }) : { ...p.step.params };
   if (p.inputs.length === 0) return args;
   const retries = (p.step.options.retries ?? 0) > 0;
   for (const { arg, output, producer } of p.inputs) {
-    const value = outputs.get(output);
+    const value = outputs.get(producer.step, output);
     args[arg] = !moving || (producer.consumers === 1 && !retries) ? value : structuredClone(value);
   }
   return args;
 }
 
-/** The outputs a run published, by name (step names and declared output names). */
+/**
+ * The outputs a run published: per step (by declaration index) its return value and, for a step
+ * with several declared outputs, each of them. Kept in arrays rather than a map by name: reads
+ * go through the producer a preflight found, and the result lists them in declaration order.
+ */
 class RunOutputs {
-  readonly values = new Map<string, unknown>();
+  readonly #published: Uint8Array;
+  readonly #values: unknown[];
+  /** Per step with several declared outputs: their values, in declaration order. */
+  readonly #parts: (unknown[] | undefined)[];
   /** Set once the run's result is decided: a step still running then (a cache read outliving a cancellation) publishes nothing. */
   finished = false;
+
+  constructor(steps: number) {
+    this.#published = new Uint8Array(steps);
+    this.#values = new Array<unknown>(steps);
+    this.#parts = new Array<unknown[] | undefined>(steps);
+  }
 
   /** Publishes a step's return value under its name and its declared outputs. */
   publish(step: PipelineStep, value: unknown): void {
     if (this.finished) return;
-    const outputs = this.values;
-    outputs.set(step.name, value);
-    if (step.outputs.length === 1) {
-      outputs.set(step.outputs[0]!, value);
-    } else if (step.outputs.length > 1) {
+    if (step.outputs.length > 1) {
       if (value === null || typeof value !== 'object') {
         throw new StepOutputError(
           `step "${step.name}" declares outputs ${step.outputs.map((o) => `"${o}"`).join(', ')} and so must return an object with those properties; it returned ${value === null ? 'null' : typeof value}`,
@@ -135,8 +144,28 @@ class RunOutputs {
       if (missing.length > 0) {
         throw new StepOutputError(`step "${step.name}" returned an object without the declared output(s) ${missing.map((o) => `"${o}"`).join(', ')}`);
       }
-      for (const o of step.outputs) outputs.set(o, (value as Record<string, unknown>)[o]);
+      this.#parts[step.index] = step.outputs.map((o) => (value as Record<string, unknown>)[o]);
     }
+    this.#published[step.index] = 1;
+    this.#values[step.index] = value;
+  }
+
+  /** The value of output `output` of `step` (its name, or one of its declared outputs). */
+  get(step: PipelineStep, output: string): unknown {
+    const parts = this.#parts[step.index];
+    const at = parts === undefined ? -1 : step.outputs.indexOf(output);
+    return at < 0 ? this.#values[step.index] : parts![at];
+  }
+
+  /** Every published output by name, steps in declaration order, each step's name before its declared outputs. */
+  toRecord(steps: readonly PreparedStep[]): Record<string, unknown> {
+    const record: Record<string, unknown> = {};
+    for (const { step } of steps) {
+      if (this.#published[step.index] !== 1) continue;
+      record[step.name] = this.#values[step.index];
+      step.outputs.forEach((o) => (record[o] = this.get(step, o)));
+    }
+    return record;
   }
 }
 
@@ -179,7 +208,7 @@ class StepTask implements TaskSink {
   }
 }
 
-function toPipelineResult(pipeline: Pipeline, graph: GraphRunResult, outputs: Map<string, unknown>): PipelineResult {
+function toPipelineResult(pipeline: Pipeline, graph: GraphRunResult, outputs: () => Record<string, unknown>): PipelineResult {
   return new PipelineResult({
     pipeline: pipeline.name,
     runId: graph.runId,
@@ -187,7 +216,7 @@ function toPipelineResult(pipeline: Pipeline, graph: GraphRunResult, outputs: Ma
     startedAt: graph.startedAt,
     endedAt: graph.endedAt,
     steps: () => Array.from(graph.nodes.values(), toStepResult),
-    outputs: () => Object.fromEntries(outputs),
+    outputs,
     error: graph.error,
   });
 }

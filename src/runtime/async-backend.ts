@@ -68,17 +68,27 @@ export class AsyncBackend implements WorkerBackend {
     }
     const fn = this.#resolve(request.fn, request.label);
     const run = new InProcessRun(request, options, outer, this.#running, sink);
-    // Called after a microtask even when the function is known, so user code never runs inside
-    // the scheduler's dispatch.
     if (fn instanceof Promise) {
       fn.then(
-        (resolved) => run.call(resolved),
+        (resolved) => run.callIn(resolved),
         (error: unknown) => run.fail(error),
       );
-    } else {
-      void settled.then(() => run.call(fn));
+      return;
     }
+    // Called after a microtask even when the function is known, so user code never runs inside
+    // the scheduler's dispatch; every run started before that microtask shares it.
+    run.fn = fn;
+    if (this.#batch.push(run) === 1) void settled.then(this.#startBatch);
   }
+
+  /** Runs started in this dispatch, waiting for their shared microtask. */
+  #batch: InProcessRun[] = [];
+
+  readonly #startBatch = (): void => {
+    const batch = this.#batch;
+    this.#batch = [];
+    for (const run of batch) run.start();
+  };
 
   setNestedSubmitHandler(_handler: NestedSubmitHandler): void {
     // Nested work started in this thread calls the scheduler directly.

@@ -79,6 +79,12 @@ export interface RunOptions {
 export interface RunSink {
   succeeded(outcome: TaskOutcome): void;
   failed(error: unknown): void;
+  /**
+   * Optional: calls `run.call()` inside the async context the run's code belongs in. The in-process
+   * backend starts all runs of one dispatch from one callback, so each run enters its own context
+   * through this.
+   */
+  enter?(run: { call(): void }): void;
 }
 
 /** A task submitted from inside a running task (e.g. `parallelMap` inside a thread step). */

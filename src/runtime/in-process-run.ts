@@ -100,9 +100,25 @@ export class InProcessRun extends LazyAbortController {
     super.abort(reason);
   }
 
+  /** The function {@link InProcessRun.start} calls. */
+  fn: UserFunction | undefined = undefined;
+
+  /** Calls {@link InProcessRun.fn} in the run's async context (its sink's, when it has one). */
+  start(): void {
+    if (this.#sink.enter !== undefined) this.#sink.enter(this);
+    else this.call();
+  }
+
+  /** Calls `fn` in the run's async context. */
+  callIn(fn: UserFunction): void {
+    this.fn = fn;
+    this.start();
+  }
+
   /** Calls the user function; its outcome settles the run unless it was aborted first. */
-  call(fn: UserFunction): void {
-    if (this.#done) return;
+  call(): void {
+    const fn = this.fn;
+    if (this.#done || fn === undefined) return;
     const request = this.#request;
     const ctx = new InProcessContext(this, request, this.#options);
     this.#startedAt = Date.now();

@@ -4,6 +4,10 @@
  * every `await`, without passing the names down by hand. The scheduler also runs each task inside
  * a context naming the task, so that in-process code which submits more tasks is seen as nested
  * (DESIGN.md principle 2: orchestration never holds a slot while it waits).
+ *
+ * It is the only async context of the engine: the engine a run works on and the run's job scope
+ * travel in the same store. Node 20 copies every live store onto every promise created, so one
+ * store instead of two halves that cost for each promise of a task.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
@@ -14,6 +18,10 @@ export interface SchedulerContext {
   readonly jobGroupDescription?: string | undefined;
   /** The scheduler's record of the task whose code runs here (opaque outside the scheduler). */
   readonly task?: object | undefined;
+  /** The engine whose work runs here (opaque here; see `Engine.current`). */
+  readonly engine?: object | undefined;
+  /** The job scope of the run whose work runs here (opaque here; see `Engine.currentScope`). */
+  readonly scope?: object | undefined;
 }
 
 /** Something whose job groups can be cancelled: a live `TaskScheduler`. */
@@ -33,8 +41,7 @@ const live = new Set<WeakRef<JobGroupCanceller>>();
  * ```
  */
 export function withPool<T>(pool: string, fn: () => T): T {
-  const outer = storage.getStore();
-  return storage.run({ pool, jobGroup: outer?.jobGroup, jobGroupDescription: outer?.jobGroupDescription, task: outer?.task }, fn);
+  return withContext({ pool }, fn);
 }
 
 /**
@@ -42,8 +49,21 @@ export function withPool<T>(pool: string, fn: () => T): T {
  * {@link cancelJobGroup} can cancel as a whole.
  */
 export function withJobGroup<T>(groupId: string, fn: () => T, options?: { description?: string }): T {
+  return withContext({ jobGroup: groupId, jobGroupDescription: options?.description }, fn);
+}
+
+/** Internal: runs `fn` in the current context with the fields of `change` replaced. */
+export function withContext<T>(change: SchedulerContext, fn: () => T): T {
   const outer = storage.getStore();
-  return storage.run({ pool: outer?.pool, jobGroup: groupId, jobGroupDescription: options?.description, task: outer?.task }, fn);
+  const context: SchedulerContext = {
+    pool: 'pool' in change ? change.pool : outer?.pool,
+    jobGroup: 'jobGroup' in change ? change.jobGroup : outer?.jobGroup,
+    jobGroupDescription: 'jobGroup' in change ? change.jobGroupDescription : outer?.jobGroupDescription,
+    task: outer?.task,
+    engine: 'engine' in change ? change.engine : outer?.engine,
+    scope: 'engine' in change ? change.scope : outer?.scope,
+  };
+  return storage.run(context, fn);
 }
 
 /** The pool set by the innermost {@link withPool} (or inherited from the running task), if any. */
@@ -85,6 +105,11 @@ export function registerScheduler(scheduler: JobGroupCanceller): () => void {
 /** Internal: the scheduler's record of the task whose code runs in the current async context, if any. */
 export function currentTaskRecord(): object | undefined {
   return storage.getStore()?.task;
+}
+
+/** Internal: the engine and job scope of the current async context (see `Engine.current`). */
+export function currentEngineContext(): SchedulerContext | undefined {
+  return storage.getStore();
 }
 
 /** Internal: runs `fn(...args)` in the context of a task (its pool and job group are inherited by nested work). */

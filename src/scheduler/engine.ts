@@ -11,12 +11,11 @@
  *
  * Engine options are built from a resolved config in exactly one place, {@link engineOptionsFrom}.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventStream } from '../events.js';
 import type { BackendKind, TaskEvent } from '../events.js';
 import { resolveConfig, type ResolvedConfig } from '../config/index.js';
 import { BackendSet } from '../runtime/backend-set.js';
-import { currentTaskRecord } from './context.js';
+import { currentEngineContext, currentTaskRecord, withContext } from './context.js';
 import { UnknownPoolError } from './errors.js';
 import { Task } from './task.js';
 import { TaskScheduler, type PoolConfig, type SchedulingMode } from './index.js';
@@ -122,13 +121,6 @@ function scopesOf(engine: Engine): Map<number, JobScope> {
   return scopes;
 }
 
-interface EngineContext {
-  engine: Engine;
-  scope: JobScope | undefined;
-}
-
-const current = new AsyncLocalStorage<EngineContext>();
-
 /** One scheduler, its backends and its event stream, shared by every run that uses it. */
 export class Engine {
   readonly scheduler: TaskScheduler;
@@ -171,7 +163,8 @@ export class Engine {
 
   /** The engine whose work is running in this async context, if any. */
   static current(): Engine | undefined {
-    return current.getStore()?.engine;
+    const engine = currentEngineContext()?.engine;
+    return engine instanceof Engine ? engine : undefined;
   }
 
   /**
@@ -180,14 +173,15 @@ export class Engine {
    * context alone can name the wrong run), else the async context's.
    */
   static currentScope(): JobScope | undefined {
-    const context = current.getStore();
-    if (context === undefined) return undefined;
+    const context = currentEngineContext();
+    const engine = context?.engine;
+    if (!(engine instanceof Engine)) return undefined;
     const record = currentTaskRecord();
-    if (record instanceof Task && record.owner === context.engine.scheduler) {
-      const scope = jobScopes.get(context.engine)?.get(record.taskSet.jobId);
+    if (record instanceof Task && record.owner === engine.scheduler) {
+      const scope = jobScopes.get(engine)?.get(record.taskSet.jobId);
       if (scope !== undefined) return scope;
     }
-    return context.scope;
+    return context?.scope instanceof JobScope ? context.scope : undefined;
   }
 
   /** True once {@link Engine.close} was called. */
@@ -197,7 +191,7 @@ export class Engine {
 
   /** Runs `fn` with this engine as {@link Engine.current} (and `scope` as the run's jobs) for everything it starts. */
   run<T>(fn: () => T, scope?: JobScope): T {
-    return current.run({ engine: this, scope }, fn);
+    return withContext({ engine: this, scope }, fn);
   }
 
   /**

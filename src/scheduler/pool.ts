@@ -63,9 +63,12 @@ export class PoolNode implements NodeBase {
 
   /** Removes a child (a closed, drained task set). */
   remove(child: PoolNode | LeafNode): void {
-    const index = this.children.indexOf(child);
+    const children = this.children;
+    const index = children.indexOf(child);
     if (index < 0) return;
-    this.children.splice(index, 1);
+    // Shifted by hand: `splice` would allocate the array of removed items.
+    for (let k = index + 1; k < children.length; k++) children[k - 1] = children[k]!;
+    children.pop();
     const pending = child.kind === 'leaf' ? (child.pending ? 1 : 0) : child.pendingLeaves;
     propagate(this, -child.running, -pending);
     child.parent = undefined;

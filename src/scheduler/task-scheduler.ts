@@ -11,12 +11,13 @@ import { CancelledError, UsageError, describeValue, serializeError } from '../er
 import { EventStream } from '../events.js';
 import type { TaskEventType } from '../events.js';
 import { startRun, type TaskOutcome, type TaskRequest, type WorkerBackend } from '../runtime/backend.js';
-import { LazyAbortController, abortSourceOf } from '../runtime/lazy-abort.js';
-import { currentJobGroup, currentTaskRecord, currentPool, registerScheduler, runInTask } from './context.js';
+import { abortSourceOf } from '../runtime/lazy-abort.js';
+import { currentEngineContext, currentJobGroup, currentTaskRecord, currentPool, registerScheduler, runInTask } from './context.js';
 import { ROOT_POOL, UnknownPoolError } from './errors.js';
 import type { PoolConfig, SchedulerOptions, SubmitOptions, TaskResult, TaskSet, TaskSetOptions, TaskSink } from './options.js';
 import { PoolNode, addRunning, pickLeaf } from './pool.js';
 import { checkCount, checkMinShare, checkMode, checkWeight } from './checks.js';
+import { LinkedList } from './linked-list.js';
 import { SlotTable } from './slots.js';
 import { AttemptOptions, Task, type AttemptHandlers } from './task.js';
 import { TaskSetImpl, type TaskSetHooks } from './task-set.js';
@@ -45,7 +46,7 @@ export class TaskScheduler {
   readonly #pools = new Map<string, PoolNode>();
   readonly #slotTable: SlotTable;
   /** Task sets with unfinished tasks: the leaves of the tree. */
-  readonly #sets = new Set<TaskSetImpl>();
+  readonly #sets = new LinkedList<TaskSetImpl>();
   /** Per cancelled job group: its error, and the first task set id created after the cancellation. */
   readonly #cancelledGroups = new Map<string, { error: CancelledError; nextSetId: number }>();
   readonly #setHooks: TaskSetHooks = {
@@ -60,8 +61,8 @@ export class TaskScheduler {
       if (this.#last === idle) this.#last = undefined;
     },
   };
-  /** Tasks with an attempt in the backend, by id (nested submissions name their parent by id). */
-  readonly #active = new Map<number, Task>();
+  /** Tasks with an attempt in the backend (nested submissions from workers name their parent by id). */
+  readonly #active = new LinkedList<Task>();
   readonly #unregister: () => void;
   #nextJobId = 0;
   #nextTaskSetId = 0;
@@ -149,12 +150,11 @@ export class TaskScheduler {
     const error = new CancelledError(`job group '${groupId}' was cancelled${reason === undefined ? '' : `: ${reason}`}`);
     let count = 0;
     this.#cancelledGroups.set(groupId, { error, nextSetId: this.#nextTaskSetId });
-    for (const set of this.#sets) {
+    for (const set of this.#sets.toArray()) {
       if (set.jobGroup !== groupId) continue;
-      set.abortShared(error);
       for (const task of set.queuedTasks()) count += this.#abort(task, error);
     }
-    for (const task of [...this.#active.values()]) {
+    for (const task of this.#active.toArray()) {
       if (task.taskSet.jobGroup === groupId) count += this.#abort(task, error);
     }
     this.#pump();
@@ -166,7 +166,7 @@ export class TaskScheduler {
     if (this.#closed !== undefined) return this.#closed;
     this.#unregister();
     const error = new CancelledError('The task scheduler was closed before this task started. Close it only after awaiting the work submitted to it.');
-    for (const set of this.#sets) for (const task of set.queuedTasks()) this.#abort(task, error);
+    for (const set of this.#sets.toArray()) for (const task of set.queuedTasks()) this.#abort(task, error);
     this.#closed = this.backend.close();
     return this.#closed;
   }
@@ -190,6 +190,9 @@ export class TaskScheduler {
     if (signal?.aborted === true) throw signal.reason;
     const maxFailures = options?.maxFailures === undefined ? this.#maxFailures : checkCount('maxFailures', options.maxFailures, Infinity);
     const task = new Task(this, this.#nextTaskId++, taskSet, request, maxFailures, parent, sink, this.#attemptHandlers);
+    // Never another task: a task submitted from a task's code would keep the whole chain alive.
+    const outer = currentEngineContext();
+    task.outer = outer instanceof Task ? outer.outer : outer;
     if (options?.onStart) task.onStart = options.onStart;
     if (options?.partition !== undefined) task.partition = options.partition;
     if (options?.onAttemptEnd) task.onAttemptEnd = options.onAttemptEnd;
@@ -197,6 +200,16 @@ export class TaskScheduler {
     if (parent !== undefined) {
       parent.children++;
       if (parent.holdsSlot) this.#releaseSlot(parent);
+    }
+    if (this.#root.pendingLeaves === 0 && !this.#pumping) {
+      // Nothing is queued anywhere, so this task is first in any order: with a slot free it
+      // starts at once, without the queue and the walk of the pool tree.
+      const slot = this.#slotTable.acquire(taskSet.pipelined);
+      if (slot >= 0) {
+        taskSet.admit();
+        this.#start(task, slot);
+        return;
+      }
     }
     taskSet.enqueue(task);
     this.#pump();
@@ -209,12 +222,12 @@ export class TaskScheduler {
 
   /** A task's own signal aborted (one function for all tasks: a closure per task costs more than the rest). */
   readonly #onSignal = (task: Task): void => {
-    this.#abort(task, task.signal?.reason);
+    this.#abort(task, task.callerSignal?.reason);
     this.#pump();
   };
 
   #submitNested(parentTaskId: number, request: TaskRequest, signal: AbortSignal): Promise<TaskOutcome> {
-    const found = this.#active.get(parentTaskId);
+    const found = this.#active.find((task) => task.id === parentTaskId);
     const parent = found?.state === 'running' ? found : undefined;
     let set: TaskSetImpl;
     if (parent === undefined) {
@@ -260,11 +273,9 @@ export class TaskScheduler {
     task.attempts++;
     addRunning(set, 1);
     this.#running++;
-    this.#active.set(task.id, task);
-    // The run's cancellation: the task's own when it was given a signal, else its set's shared one.
-    // Neither makes an AbortSignal unless the backend reads `signal`.
-    const abort = task.signal !== undefined ? (task.controller = new LazyAbortController()) : set.shared;
-    const options = new AttemptOptions(slot, task.id, abort);
+    this.#active.add(task);
+    // The run's cancellation is the task itself, which makes no AbortSignal unless the backend reads `signal`.
+    const options = new AttemptOptions(slot, task.id, task);
     const request = task.attempts === 1 ? task.request : { ...task.request, attempt: (task.request.attempt ?? 1) + task.attempts - 1 };
     if (this.events.wants('task.succeeded') || this.events.wants('task.failed')) task.startedAt = Date.now();
     if (this.events.wants('task.started')) this.#emit('task.started', task);
@@ -272,8 +283,9 @@ export class TaskScheduler {
     task.sink.started?.(slot);
     try {
       // Only in-process code can submit through the async context; worker backends report nested
-      // work through the nested-submit handler, so their runs skip the context's cost.
-      if ((request.backend ?? this.backend.kind) === 'async') runInTask(task, startRun, this.backend, request, options, task);
+      // work through the nested-submit handler, so their runs skip the context's cost. A backend
+      // with `start` enters the task's context itself (`Task.enter`) when it calls the code.
+      if (this.backend.start === undefined && (request.backend ?? this.backend.kind) === 'async') runInTask(task, startRun, this.backend, request, options, task);
       else startRun(this.backend, request, options, task);
     } catch (error) {
       // Reported after a microtask like any failure, so completions never nest inside #pump.
@@ -318,7 +330,7 @@ export class TaskScheduler {
       if (this.events.wants('task.failed')) this.#emit('task.failed', task, reason);
       this.#settle(task);
       // The slot stays held until the backend has really stopped the attempt.
-      task.controller?.abort(reason);
+      task.abort(reason);
     }
     task.sink.reject(reason);
     return 1;
@@ -326,8 +338,7 @@ export class TaskScheduler {
 
   #endAttempt(task: Task): void {
     if (task.holdsSlot) this.#releaseSlot(task);
-    this.#active.delete(task.id);
-    task.controller = undefined;
+    this.#active.delete(task);
     task.onAttemptEnd?.();
   }
 
@@ -340,7 +351,7 @@ export class TaskScheduler {
     const parent = task.parent;
     if (parent === undefined) return;
     parent.children--;
-    if (parent.children === 0 && parent.state === 'running' && !parent.holdsSlot && this.#active.has(parent.id)) {
+    if (parent.children === 0 && parent.state === 'running' && !parent.holdsSlot && this.#active.has(parent)) {
       // Counted as running again on its old slot, which may be briefly shared.
       this.#slotTable.take(parent.slot);
       addRunning(parent.taskSet, 1);

@@ -7,7 +7,6 @@
  * pipelined for it.
  */
 import { UsageError } from '../errors.js';
-import { LazyAbortController } from '../runtime/lazy-abort.js';
 import type { TaskSet } from './options.js';
 import { LeafNode, setPending, type PoolNode } from './pool.js';
 import type { Task } from './task.js';
@@ -40,7 +39,9 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
   #head = 0;
   #retries: Task[] | undefined = undefined;
   #averageMs: number | undefined = undefined;
-  #controller: LazyAbortController | undefined = undefined;
+  /** Neighbours in the scheduler's list of task sets with unfinished tasks. */
+  prev: TaskSetImpl | undefined = undefined;
+  next: TaskSetImpl | undefined = undefined;
   /** The pool this set is a leaf of while it has unfinished tasks. */
   readonly poolNode: PoolNode;
   readonly #hooks: TaskSetHooks;
@@ -67,21 +68,6 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
     return this.#averageMs !== undefined && this.#averageMs < PIPELINE_BELOW_MS;
   }
 
-  /**
-   * The cancellation shared by this set's runs that have no signal of their own (one per task
-   * would cost more than the rest of a dispatch). Aborted only when the whole set is cancelled
-   * with its job group. Its `AbortSignal` is made only if a backend reads it.
-   */
-  get shared(): LazyAbortController {
-    // Every run in flight may listen to it.
-    return (this.#controller ??= new LazyAbortController({ manyListeners: true }));
-  }
-
-  /** Aborts the runs sharing {@link shared} (the set's job group was cancelled). */
-  abortShared(error: Error): void {
-    this.#controller?.abort(error);
-  }
-
   /** {@inheritDoc TaskSet.close} */
   close(): void {
     this.#closed = true;
@@ -97,9 +83,14 @@ export class TaskSetImpl extends LeafNode implements TaskSet {
     }
   }
 
+  /** Counts a new task that starts at once, without waiting in the queue. */
+  admit(): void {
+    if (this.unfinished++ === 0) this.#hooks.onBusy(this);
+  }
+
   /** Appends a new task. */
   enqueue(task: Task): void {
-    if (this.unfinished++ === 0) this.#hooks.onBusy(this);
+    this.admit();
     if (this.#queue === undefined) this.#queue = [task];
     else this.#queue.push(task);
     this.#changeQueued(1);

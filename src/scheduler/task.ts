@@ -3,8 +3,8 @@
  * settlement of its promise. Internal to the scheduler layer.
  */
 import type { RunOptions, RunSink, TaskOutcome, TaskRequest } from '../runtime/backend.js';
-import type { AbortSource, LazyAbortController } from '../runtime/lazy-abort.js';
-import type { SchedulerContext } from './context.js';
+import { LazyAbortController, type AbortSource } from '../runtime/lazy-abort.js';
+import { runInTask, type SchedulerContext } from './context.js';
 import type { TaskSink } from './options.js';
 import type { TaskSetImpl } from './task-set.js';
 
@@ -17,15 +17,20 @@ export interface AttemptHandlers {
   failed(task: Task, error: unknown): void;
 }
 
+function callRun(run: { call(): void }): void {
+  run.call();
+}
+
 /** Defers a failure by a microtask: a backend may report one from inside the scheduler's own call (an abort). */
 const settled = Promise.resolve();
 
 /**
- * Mutable bookkeeping of one task. It is also the async context its code runs in and the sink of
- * its backend runs (one object per task instead of three on the hot path): nested submissions
- * find their parent as the current store.
+ * Mutable bookkeeping of one task. It is also the async context its code runs in, the sink of
+ * its backend runs and their cancellation (one object per task instead of four on the hot path):
+ * nested submissions find their parent as the current store, and the scheduler aborts a running
+ * task's attempt by aborting the task (an `AbortSignal` is made only if the backend reads one).
  */
-export class Task implements SchedulerContext, RunSink {
+export class Task extends LazyAbortController implements SchedulerContext, RunSink {
   state: TaskState = 'queued';
   /** Slot of the current or last attempt, -1 before the first. */
   slot = -1;
@@ -34,12 +39,10 @@ export class Task implements SchedulerContext, RunSink {
   attempts = 0;
   /** Nested tasks submitted by this one that have not settled. */
   children = 0;
-  /** Aborts the backend run of the current attempt; only for tasks submitted with their own signal. */
-  controller: LazyAbortController | undefined = undefined;
   /** Task set for nested submissions arriving through the backend's nested-submit handler. */
   childSet: TaskSetImpl | undefined = undefined;
   /** The caller's cancellation (`SubmitOptions.signal`), listened to until the task settles. */
-  signal: AbortSource | undefined = undefined;
+  callerSignal: AbortSource | undefined = undefined;
   #onSignal: ((task: Task) => void) | undefined = undefined;
   /** Called when the task takes a slot (`SubmitOptions.onStart`). */
   onStart: ((slot: number) => void) | undefined = undefined;
@@ -49,6 +52,11 @@ export class Task implements SchedulerContext, RunSink {
   partition: number | undefined = undefined;
   /** When the current attempt started (epoch ms), for events' durations. */
   startedAt = 0;
+  /** The async context the task was submitted in: its engine and job scope are the task's. */
+  outer: SchedulerContext | undefined = undefined;
+  /** Neighbours in the scheduler's list of tasks with an attempt in the backend. */
+  prev: Task | undefined = undefined;
+  next: Task | undefined = undefined;
 
   constructor(
     readonly owner: object,
@@ -60,11 +68,18 @@ export class Task implements SchedulerContext, RunSink {
     /** Where the task's outcome goes. */
     readonly sink: TaskSink,
     readonly handlers: AttemptHandlers,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The current attempt's backend run succeeded ({@link RunSink}). */
   succeeded(outcome: TaskOutcome): void {
     this.handlers.succeeded(this, outcome);
+  }
+
+  /** Calls `run.call()` in this task's async context ({@link RunSink}). */
+  enter(run: { call(): void }): void {
+    runInTask(this, callRun, run);
   }
 
   /** The current attempt's backend run failed ({@link RunSink}); handled after a microtask, never inside the caller. */
@@ -77,14 +92,14 @@ export class Task implements SchedulerContext, RunSink {
    * object itself; a closure per task kept in a field made V8 keep every task's garbage alive.
    */
   listen(signal: AbortSource, onAbort: (task: Task) => void): void {
-    this.signal = signal;
+    this.callerSignal = signal;
     this.#onSignal = onAbort;
     signal.addAbortListener(this);
   }
 
   /** Stops listening to the caller's cancellation, if it gave one. */
   unlisten(): void {
-    this.signal?.removeAbortListener(this);
+    this.callerSignal?.removeAbortListener(this);
   }
 
   /** The caller's cancellation fired ({@link AbortListener} protocol). */
@@ -105,6 +120,16 @@ export class Task implements SchedulerContext, RunSink {
   /** Context view: nested task sets default to the task's job group. */
   get jobGroup(): string | undefined {
     return this.taskSet.jobGroup;
+  }
+
+  /** Context view: the engine the task was submitted under. */
+  get engine(): object | undefined {
+    return this.outer?.engine;
+  }
+
+  /** Context view: the job scope the task was submitted under. */
+  get scope(): object | undefined {
+    return this.outer?.scope;
   }
 }
 
