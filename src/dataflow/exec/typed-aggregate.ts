@@ -5,13 +5,14 @@
  * Float64Arrays — without building one row object. It folds in record order and keeps keys in
  * first-seen order, so its entries are exactly the generic {@link Aggregator}'s (same floats, same
  * order). Consecutive batches often share one string dictionary (a CSV split's, see
- * byte-interner.ts): the dictionary id → slot map is then kept from batch to batch, so a key costs
- * one hash lookup per split rather than one per batch. A batch it cannot read hands its state over to a generic aggregator for the rest of the
- * task (see {@link TypedPartialAggregator.toAggregator}).
+ * byte-interner.ts): the dictionary id → slot map is then kept from batch to batch (see
+ * dictionary-slots.ts). A batch it cannot read hands its state over to a generic aggregator for
+ * the rest of the task (see {@link TypedPartialAggregator.toAggregator}).
  */
 import { rowAt, type Batch, type Column, type Field, type Validity } from '../batch/index.js';
 import type { AggDef } from '../plan/logical.js';
 import { Aggregator, type AggEntry } from './aggregate.js';
+import { DictionarySlots } from './dictionary-slots.js';
 import { valueColumn } from './entry-batch.js';
 
 /** Aggregations the fast path folds; `first`/`last` keep the generic path. */
@@ -43,9 +44,8 @@ export class TypedPartialAggregator {
   #counts: Float64Array[];
   #capacity = 1024;
   readonly #keepFirst: boolean;
-  /** The last string dictionary seen and its id → slot map (-1: not looked up yet). */
-  #dictionary: readonly string[] | undefined;
-  #slotById = new Int32Array(0);
+  /** The slots of the last string dictionary's ids. */
+  readonly #slotById = new DictionarySlots();
 
   /** @param keepFirst - whether entries carry each key's first record (see {@link Aggregator}). */
   constructor(aggs: readonly AggDef[], field: string, name: string, keepFirst = true) {
@@ -87,7 +87,7 @@ export class TypedPartialAggregator {
     const validity = column.validity;
     if (column.type === 'string') {
       const { indices, dictionary } = column;
-      const byId = this.#slotsByDictionaryId(dictionary);
+      const byId = this.#slotById.of(dictionary);
       for (let i = 0; i < n; i++) {
         if (validity !== undefined && (validity[i >> 3]! & (1 << (i & 7))) === 0) {
           out[i] = this.#slot(null, null, batch, i);
@@ -108,17 +108,6 @@ export class TypedPartialAggregator {
       out[i] = this.#slot(key, key, batch, i);
     }
     return out;
-  }
-
-  /** The id → slot map of a dictionary, kept when it is the previous batch's (which only grows). */
-  #slotsByDictionaryId(dictionary: readonly string[]): Int32Array {
-    const known = this.#dictionary === dictionary ? this.#slotById : new Int32Array(0);
-    if (known.length >= dictionary.length) return known;
-    const byId = new Int32Array(Math.max(dictionary.length, known.length * 2)).fill(-1);
-    byId.set(known);
-    this.#dictionary = dictionary;
-    this.#slotById = byId;
-    return byId;
   }
 
   #slot(groupKey: unknown, key: unknown, batch: Batch, row: number): number {
