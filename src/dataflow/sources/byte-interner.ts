@@ -23,10 +23,23 @@ export function hashStep(hash: number, byte: number): number {
   return Math.imul(hash ^ byte, 0x01000193);
 }
 
-/** Interns byte strings: the same bytes give the same entry number and string. */
+/** Ints per slot of an interner's table: entry + 1 (0: empty), hash, and two words of packed bytes. */
+const STRIDE = 4;
+/** The longest byte string packed into a slot (the rest of the second word holds its length). */
+const MAX_PACKED = 7;
+/** The second packed word of a longer byte string: no packed string has length 255. */
+const LONG = -1;
+
+/**
+ * Interns byte strings: the same bytes give the same entry number and string.
+ *
+ * The open-addressing table keeps, per slot, the entry, the hash and — for strings of up to
+ * {@link MAX_PACKED} bytes, most keys and words — the bytes themselves packed into two ints with
+ * the length, so finding a short string reads one slot and never the byte pool. Longer strings
+ * compare their length and bytes in the pool.
+ */
 export class ByteInterner {
-  #slots = new Int32Array(1024);
-  #hashes: Int32Array = new Int32Array(256);
+  #table = new Int32Array(1024 * STRIDE);
   #offsets: Int32Array = new Int32Array(256);
   #lengths: Int32Array = new Int32Array(256);
   #pool = new Uint8Array(4096);
@@ -57,23 +70,43 @@ export class ByteInterner {
 
   /** {@link ByteInterner.intern} for a caller that computed the bytes' hash with {@link hashStep} from {@link HASH_SEED}. */
   internHashed(buf: Uint8Array, start: number, end: number, hash: number): number {
-    const slots = this.#slots;
-    const mask = slots.length - 1;
     const length = end - start;
+    if (length > MAX_PACKED) return this.#internLong(buf, start, end, hash);
+    let low = 0;
+    let high = length << 24;
+    for (let k = 0; k < length; k++) {
+      if (k < 4) low |= buf[start + k]! << (k << 3);
+      else high |= buf[start + k]! << ((k - 4) << 3);
+    }
+    const table = this.#table;
+    const mask = (table.length >> 2) - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = slots[slot]! - 1;
-      if (entry < 0) return this.#add(slot, hash, buf, start, end);
-      if (this.#hashes[entry] === hash && this.#lengths[entry] === length && this.#equal(entry, buf, start, length)) return entry;
+      const at = slot << 2;
+      const entry = table[at]! - 1;
+      if (entry < 0) return this.#add(at, hash, low, high, buf, start, end);
+      if (table[at + 1] === hash && table[at + 2] === low && table[at + 3] === high) return entry;
     }
   }
 
   /** Forgets every entry when there are too many; call only between batches (entries change). */
   trim(): boolean {
     if (this.#strings.length < MAX_INTERNED) return false;
-    this.#slots = new Int32Array(1024);
+    this.#table = new Int32Array(1024 * STRIDE);
     this.#strings = [];
     this.#poolLength = 0;
     return true;
+  }
+
+  #internLong(buf: Uint8Array, start: number, end: number, hash: number): number {
+    const table = this.#table;
+    const mask = (table.length >> 2) - 1;
+    const length = end - start;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const at = slot << 2;
+      const entry = table[at]! - 1;
+      if (entry < 0) return this.#add(at, hash, 0, LONG, buf, start, end);
+      if (table[at + 1] === hash && table[at + 3] === LONG && this.#lengths[entry] === length && this.#equal(entry, buf, start, length)) return entry;
+    }
   }
 
   #equal(entry: number, buf: Uint8Array, start: number, length: number): boolean {
@@ -83,39 +116,46 @@ export class ByteInterner {
     return true;
   }
 
-  #add(slot: number, hash: number, buf: Uint8Array, start: number, end: number): number {
+  #add(at: number, hash: number, low: number, high: number, buf: Uint8Array, start: number, end: number): number {
     const entry = this.#strings.length;
     const length = end - start;
-    if (entry === this.#hashes.length) {
-      this.#hashes = growInt(this.#hashes);
+    if (entry === this.#offsets.length) {
       this.#offsets = growInt(this.#offsets);
       this.#lengths = growInt(this.#lengths);
     }
-    while (this.#poolLength + length > this.#pool.length) {
-      const pool = new Uint8Array(this.#pool.length * 2);
-      pool.set(this.#pool);
-      this.#pool = pool;
+    if (high === LONG) {
+      while (this.#poolLength + length > this.#pool.length) {
+        const pool = new Uint8Array(this.#pool.length * 2);
+        pool.set(this.#pool);
+        this.#pool = pool;
+      }
+      this.#pool.set(buf.subarray(start, end), this.#poolLength);
+      this.#offsets[entry] = this.#poolLength;
+      this.#poolLength += length;
     }
-    this.#pool.set(buf.subarray(start, end), this.#poolLength);
-    this.#hashes[entry] = hash;
-    this.#offsets[entry] = this.#poolLength;
     this.#lengths[entry] = length;
-    this.#poolLength += length;
     this.#strings.push(Buffer.from(buf.buffer, buf.byteOffset + start, length).toString('utf8'));
-    this.#slots[slot] = entry + 1;
-    if (this.#strings.length * 2 > this.#slots.length) this.#rehash();
+    const table = this.#table;
+    table[at] = entry + 1;
+    table[at + 1] = hash;
+    table[at + 2] = low;
+    table[at + 3] = high;
+    if (this.#strings.length * 2 * STRIDE > table.length) this.#rehash();
     return entry;
   }
 
   #rehash(): void {
-    const slots = new Int32Array(this.#slots.length * 2);
-    const mask = slots.length - 1;
-    for (let entry = 0; entry < this.#strings.length; entry++) {
-      let slot = this.#hashes[entry]! & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = entry + 1;
+    const old = this.#table;
+    const table = new Int32Array(old.length * 2);
+    const mask = (table.length >> 2) - 1;
+    for (let from = 0; from < old.length; from += STRIDE) {
+      if (old[from] === 0) continue;
+      let slot = old[from + 1]! & mask;
+      while (table[slot << 2] !== 0) slot = (slot + 1) & mask;
+      const at = slot << 2;
+      for (let k = 0; k < STRIDE; k++) table[at + k] = old[from + k]!;
     }
-    this.#slots = slots;
+    this.#table = table;
   }
 }
 
