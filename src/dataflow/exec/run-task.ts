@@ -49,10 +49,12 @@ async function feed(spec: TaskSpec, ctx: TaskContext, fns: Awaited<ReturnType<ty
   const input = spec.input;
   const full = (): boolean => output.full?.() === true;
   if (input.kind === 'splits') {
+    // A combiner keeps no column array of the batches it folds: the reader may refill the same arrays.
+    const transient = spec.chain[0]?.op === 'aggregate' && spec.chain[0].phase === 'partial';
     for (const split of input.splits) {
       if (full()) break;
       const splitStats = newSplitStats();
-      for await (const batch of readSplit(split, splitStats, ctx.signal, input.fields)) {
+      for await (const batch of readSplit(split, splitStats, ctx.signal, input.fields, transient)) {
         stats.rowsIn += batch.length;
         await chain.pushBatch(batch);
         await output.drain?.();

@@ -44,6 +44,8 @@ export class TypedPartialAggregator {
   #counts: Float64Array[];
   #capacity = 1024;
   readonly #keepFirst: boolean;
+  /** Scratch: the slot of each row of the batch being folded. */
+  #rowSlots = new Int32Array(0);
   /** The slots of the last string dictionary's ids. */
   readonly #slotById = new DictionarySlots();
 
@@ -76,14 +78,15 @@ export class TypedPartialAggregator {
       valueColumns.push(column);
     }
     const slots = this.#slotsOf(batch, keyColumn);
-    for (let a = 0; a < this.#aggs.length; a++) this.#fold(this.#aggs[a]!.kind, a, slots, valueColumns[a]);
+    for (let a = 0; a < this.#aggs.length; a++) this.#fold(this.#aggs[a]!.kind, a, slots, batch.length, valueColumns[a]);
     return true;
   }
 
-  /** The slot of every row of the batch, creating slots for new keys in first-seen order. */
+  /** The slot of every row of the batch (in a scratch array reused by the next batch), creating slots for new keys in first-seen order. */
   #slotsOf(batch: Batch, column: Exclude<Column, { type: 'any' | 'bool' | 'timestamp' }>): Int32Array {
     const n = batch.length;
-    const out = new Int32Array(n);
+    if (this.#rowSlots.length < n) this.#rowSlots = new Int32Array(n);
+    const out = this.#rowSlots;
     const validity = column.validity;
     if (column.type === 'string') {
       const { indices, dictionary } = column;
@@ -133,10 +136,9 @@ export class TypedPartialAggregator {
     this.#counts = this.#counts.map(grow);
   }
 
-  #fold(kind: AggDef['kind'], a: number, slots: Int32Array, column: NumberColumn | undefined): void {
+  #fold(kind: AggDef['kind'], a: number, slots: Int32Array, n: number, column: NumberColumn | undefined): void {
     const acc = this.#values[a]!;
     const seen = this.#counts[a]!;
-    const n = slots.length;
     if (column === undefined) {
       for (let i = 0; i < n; i++) acc[slots[i]!]! += 1;
       return;

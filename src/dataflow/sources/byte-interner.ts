@@ -134,7 +134,8 @@ export class ByteInterner {
       this.#poolLength += length;
     }
     this.#lengths[entry] = length;
-    this.#strings.push(Buffer.from(buf.buffer, buf.byteOffset + start, length).toString('utf8'));
+    // A Buffer decodes in place; wrapping a plain Uint8Array first costs an object per string.
+    this.#strings.push(Buffer.isBuffer(buf) ? buf.toString('utf8', start, end) : Buffer.from(buf.buffer, buf.byteOffset + start, length).toString('utf8'));
     const table = this.#table;
     table[at] = entry + 1;
     table[at + 1] = hash;
@@ -167,8 +168,12 @@ export class DictionaryColumnBuilder {
   #validity: Uint8Array | undefined;
   #emptyEntry: number | undefined;
 
-  constructor(interner: ByteInterner, capacity: number) {
+  readonly #transient: boolean;
+
+  /** @param transient - each finished column is consumed before the next is built: it may share this builder's array. */
+  constructor(interner: ByteInterner, capacity: number, transient = false) {
     this.#interner = interner;
+    this.#transient = transient;
     this.#indices = new Int32Array(Math.max(16, capacity));
   }
 
@@ -211,7 +216,8 @@ export class DictionaryColumnBuilder {
   /** The finished column; the builder then starts an empty batch (same interner: trim it only after this). */
   finish(): Column {
     const n = this.#length;
-    let column: Column = { type: 'string', indices: this.#indices.slice(0, n), dictionary: this.#interner.table };
+    const indices = this.#transient ? this.#indices.subarray(0, n) : this.#indices.slice(0, n);
+    let column: Column = { type: 'string', indices, dictionary: this.#interner.table };
     if (this.#validity !== undefined) {
       const validity = new Uint8Array((n + 7) >> 3).fill(0xff);
       validity.set(this.#validity.subarray(0, validity.length));
