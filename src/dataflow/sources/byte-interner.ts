@@ -23,23 +23,24 @@ export function hashStep(hash: number, byte: number): number {
   return Math.imul(hash ^ byte, 0x01000193);
 }
 
-/** Ints per slot of an interner's table: entry + 1 (0: empty), hash, and two words of packed bytes. */
+/** Ints per slot of an interner's table: entry + 1 (0: empty), then three words of packed bytes (or the hash). */
 const STRIDE = 4;
-/** The longest byte string packed into a slot (the rest of the second word holds its length). */
-const MAX_PACKED = 7;
-/** The second packed word of a longer byte string: no packed string has length 255. */
+/** The longest byte string packed into a slot (the top byte of the third word holds its length). */
+const MAX_PACKED = 11;
+/** The third word of a longer string's slot (whose first word is its hash): no packed string has length 255. */
 const LONG = -1;
 
 /**
  * Interns byte strings: the same bytes give the same entry number and string.
  *
- * The open-addressing table keeps, per slot, the entry, the hash and — for strings of up to
- * {@link MAX_PACKED} bytes, most keys and words — the bytes themselves packed into two ints with
- * the length, so finding a short string reads one slot and never the byte pool. Longer strings
- * compare their length and bytes in the pool.
+ * The open-addressing table keeps, per slot, the entry and — for strings of up to
+ * {@link MAX_PACKED} bytes, most keys and words — the bytes themselves packed into three ints with
+ * the length, so finding a short string compares three ints in the slot it probes and never reads
+ * the byte pool. A longer string's slot holds its hash; it compares its length and bytes in the pool.
  */
 export class ByteInterner {
   #table = new Int32Array(1024 * STRIDE);
+  #hashes: Int32Array = new Int32Array(256);
   #offsets: Int32Array = new Int32Array(256);
   #lengths: Int32Array = new Int32Array(256);
   #pool = new Uint8Array(4096);
@@ -72,19 +73,22 @@ export class ByteInterner {
   internHashed(buf: Uint8Array, start: number, end: number, hash: number): number {
     const length = end - start;
     if (length > MAX_PACKED) return this.#internLong(buf, start, end, hash);
-    let low = 0;
-    let high = length << 24;
+    let a = 0;
+    let b = 0;
+    let c = length << 24;
     for (let k = 0; k < length; k++) {
-      if (k < 4) low |= buf[start + k]! << (k << 3);
-      else high |= buf[start + k]! << ((k - 4) << 3);
+      const byte = buf[start + k]!;
+      if (k < 4) a |= byte << (k << 3);
+      else if (k < 8) b |= byte << ((k - 4) << 3);
+      else c |= byte << ((k - 8) << 3);
     }
     const table = this.#table;
     const mask = (table.length >> 2) - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const at = slot << 2;
       const entry = table[at]! - 1;
-      if (entry < 0) return this.#add(at, hash, low, high, buf, start, end);
-      if (table[at + 1] === hash && table[at + 2] === low && table[at + 3] === high) return entry;
+      if (entry < 0) return this.#add(at, hash, a, b, c, buf, start, end);
+      if (table[at + 1] === a && table[at + 2] === b && table[at + 3] === c) return entry;
     }
   }
 
@@ -104,7 +108,7 @@ export class ByteInterner {
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const at = slot << 2;
       const entry = table[at]! - 1;
-      if (entry < 0) return this.#add(at, hash, 0, LONG, buf, start, end);
+      if (entry < 0) return this.#add(at, hash, hash, 0, LONG, buf, start, end);
       if (table[at + 1] === hash && table[at + 3] === LONG && this.#lengths[entry] === length && this.#equal(entry, buf, start, length)) return entry;
     }
   }
@@ -116,14 +120,15 @@ export class ByteInterner {
     return true;
   }
 
-  #add(at: number, hash: number, low: number, high: number, buf: Uint8Array, start: number, end: number): number {
+  #add(at: number, hash: number, a: number, b: number, c: number, buf: Uint8Array, start: number, end: number): number {
     const entry = this.#strings.length;
     const length = end - start;
     if (entry === this.#offsets.length) {
+      this.#hashes = growInt(this.#hashes);
       this.#offsets = growInt(this.#offsets);
       this.#lengths = growInt(this.#lengths);
     }
-    if (high === LONG) {
+    if (c === LONG) {
       while (this.#poolLength + length > this.#pool.length) {
         const pool = new Uint8Array(this.#pool.length * 2);
         pool.set(this.#pool);
@@ -133,14 +138,15 @@ export class ByteInterner {
       this.#offsets[entry] = this.#poolLength;
       this.#poolLength += length;
     }
+    this.#hashes[entry] = hash;
     this.#lengths[entry] = length;
     // A Buffer decodes in place; wrapping a plain Uint8Array first costs an object per string.
     this.#strings.push(Buffer.isBuffer(buf) ? buf.toString('utf8', start, end) : Buffer.from(buf.buffer, buf.byteOffset + start, length).toString('utf8'));
     const table = this.#table;
     table[at] = entry + 1;
-    table[at + 1] = hash;
-    table[at + 2] = low;
-    table[at + 3] = high;
+    table[at + 1] = a;
+    table[at + 2] = b;
+    table[at + 3] = c;
     if (this.#strings.length * 2 * STRIDE > table.length) this.#rehash();
     return entry;
   }
@@ -150,8 +156,9 @@ export class ByteInterner {
     const table = new Int32Array(old.length * 2);
     const mask = (table.length >> 2) - 1;
     for (let from = 0; from < old.length; from += STRIDE) {
-      if (old[from] === 0) continue;
-      let slot = old[from + 1]! & mask;
+      const entry = old[from]! - 1;
+      if (entry < 0) continue;
+      let slot = this.#hashes[entry]! & mask;
       while (table[slot << 2] !== 0) slot = (slot + 1) & mask;
       const at = slot << 2;
       for (let k = 0; k < STRIDE; k++) table[at + k] = old[from + k]!;
