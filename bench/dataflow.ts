@@ -10,6 +10,7 @@
  * printed: a fast wrong answer is not a result.
  *
  * Run alone: npm run build && node --import tsx bench/dataflow.ts
+ * Some cases only: `BENCH_ONLY=groupby,join,words` (any of them; the 1 GB case still needs `BENCH_BIG=1`).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -20,9 +21,12 @@ import { formatMs, formatRatio, medianOf, printTable, report, rounds, timeMs } f
 import type { SummaryRow } from './lib/harness.js';
 
 const ROUNDS = rounds(3);
-const groupBy = groupByCsv();
-const join = joinCsvs();
-const words = wordsText();
+const CASES = ['groupby', 'join', 'words'] as const;
+const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim()).filter(Boolean);
+const unknown = only?.filter((name) => !(CASES as readonly string[]).includes(name)) ?? [];
+if (unknown.length > 0) throw new Error(`Expected BENCH_ONLY to name cases among ${CASES.join(', ')}, got ${unknown.join(', ')}`);
+/** Whether a case runs (every case when `BENCH_ONLY` is not set). */
+const runs = (name: (typeof CASES)[number]): boolean => only === undefined || only.length === 0 || only.includes(name);
 
 /** Median wall time of `job` over the rounds, after one warm-up; checks every answer with `check`. */
 async function measure<T>(job: () => Promise<T>, check: (value: T) => void): Promise<number> {
@@ -53,88 +57,99 @@ const env = ExecutionEnvironment.create({ backend: 'thread', slots: 2 });
 const rows: SummaryRow[] = [];
 try {
   // ---- group-by-sum ----
-  const reference = await duckGroupBySum(duck.connection, groupBy);
-  const duckGroupMs = await measure(() => duckGroupBySum(duck.connection, groupBy), sameGroups(reference, 'DuckDB group-by'));
-  const jsGroupMs = await medianOf(1, 0, () => timeMs(async () => sameGroups(reference, 'JS group-by')(await jsGroupBySum(groupBy))));
-  env.setParallelism(1);
-  const weftGroup1Ms = await measure(() => weftGroupBySum(env, groupBy), sameGroups(reference, 'weft p=1 group-by'));
-  env.setParallelism(2);
-  const weftGroup2Ms = await measure(() => weftGroupBySum(env, groupBy), sameGroups(reference, 'weft p=2 group-by'));
-  printTable(
-    `group-by-sum, 2M rows / ${reference.groups} keys (~80 MB CSV); medians of ${ROUNDS} rounds after a warm-up (plain JS: 1 round)`,
-    ['strategy', 'wall', 'vs DuckDB'],
-    [
-      ['DuckDB, 2 threads', formatMs(duckGroupMs), formatRatio(1)],
-      ['plain JS loop, 1 thread', formatMs(jsGroupMs), formatRatio(jsGroupMs / duckGroupMs)],
-      ['weft p=1 (thread backend)', formatMs(weftGroup1Ms), formatRatio(weftGroup1Ms / duckGroupMs)],
-      ['weft p=2 (thread backend, 2 slots)', formatMs(weftGroup2Ms), formatRatio(weftGroup2Ms / duckGroupMs)],
-    ],
-  );
-  rows.push(
-    {
-      workload: '2M-row CSV group-by-sum, p=2',
-      weft: formatMs(weftGroup2Ms),
-      peer: `DuckDB ${formatMs(duckGroupMs)}`,
-      ratio: formatRatio(weftGroup2Ms / duckGroupMs),
-      target: '≤ 1.50× DuckDB',
-      met: weftGroup2Ms <= 1.5 * duckGroupMs,
-    },
-    {
-      workload: 'group-by-sum scaling p=1 → p=2',
-      weft: `${formatMs(weftGroup1Ms)} → ${formatMs(weftGroup2Ms)}`,
-      peer: `plain JS ${formatMs(jsGroupMs)}`,
-      ratio: formatRatio(weftGroup1Ms / weftGroup2Ms),
-      target: '≥ 1.70× faster',
-      met: weftGroup1Ms / weftGroup2Ms >= 1.7,
-    },
-  );
+  if (runs('groupby')) {
+    const groupBy = groupByCsv();
+    const reference = await duckGroupBySum(duck.connection, groupBy);
+    const duckGroupMs = await measure(() => duckGroupBySum(duck.connection, groupBy), sameGroups(reference, 'DuckDB group-by'));
+    const jsGroupMs = await medianOf(1, 0, () => timeMs(async () => sameGroups(reference, 'JS group-by')(await jsGroupBySum(groupBy))));
+    env.setParallelism(1);
+    const weftGroup1Ms = await measure(() => weftGroupBySum(env, groupBy), sameGroups(reference, 'weft p=1 group-by'));
+    env.setParallelism(2);
+    const weftGroup2Ms = await measure(() => weftGroupBySum(env, groupBy), sameGroups(reference, 'weft p=2 group-by'));
+    printTable(
+      `group-by-sum, 2M rows / ${reference.groups} keys (~80 MB CSV); medians of ${ROUNDS} rounds after a warm-up (plain JS: 1 round)`,
+      ['strategy', 'wall', 'vs DuckDB'],
+      [
+        ['DuckDB, 2 threads', formatMs(duckGroupMs), formatRatio(1)],
+        ['plain JS loop, 1 thread', formatMs(jsGroupMs), formatRatio(jsGroupMs / duckGroupMs)],
+        ['weft p=1 (thread backend)', formatMs(weftGroup1Ms), formatRatio(weftGroup1Ms / duckGroupMs)],
+        ['weft p=2 (thread backend, 2 slots)', formatMs(weftGroup2Ms), formatRatio(weftGroup2Ms / duckGroupMs)],
+      ],
+    );
+    rows.push(
+      {
+        workload: '2M-row CSV group-by-sum, p=2',
+        weft: formatMs(weftGroup2Ms),
+        peer: `DuckDB ${formatMs(duckGroupMs)}`,
+        ratio: formatRatio(weftGroup2Ms / duckGroupMs),
+        target: '≤ 1.50× DuckDB',
+        met: weftGroup2Ms <= 1.5 * duckGroupMs,
+      },
+      {
+        workload: 'group-by-sum scaling p=1 → p=2',
+        weft: `${formatMs(weftGroup1Ms)} → ${formatMs(weftGroup2Ms)}`,
+        peer: `plain JS ${formatMs(jsGroupMs)}`,
+        ratio: formatRatio(weftGroup1Ms / weftGroup2Ms),
+        target: '≥ 1.70× faster',
+        met: weftGroup1Ms / weftGroup2Ms >= 1.7,
+      },
+    );
+
+  }
 
   // ---- join count ----
-  const duckJoinMs = await measure(() => duckJoinCount(duck.connection, join.left, join.right), sameCount(join.matches, 'DuckDB join'));
-  const jsJoinMs = await medianOf(1, 0, () => timeMs(async () => sameCount(join.matches, 'JS join')(await jsJoinCount(join.left, join.right))));
-  const weftJoinMs = await measure(() => weftJoinCount(env, join.left, join.right), sameCount(join.matches, 'weft p=2 join'));
-  printTable(
-    `join count, 1M × 1M rows on id (${join.matches.toLocaleString('en-US')} matches); medians of ${ROUNDS} rounds after a warm-up (plain JS: 1 round)`,
-    ['strategy', 'wall', 'vs DuckDB'],
-    [
-      ['DuckDB, 2 threads', formatMs(duckJoinMs), formatRatio(1)],
-      ['plain JS loop, 1 thread', formatMs(jsJoinMs), formatRatio(jsJoinMs / duckJoinMs)],
-      ['weft p=2 (thread backend, 2 slots)', formatMs(weftJoinMs), formatRatio(weftJoinMs / duckJoinMs)],
-    ],
-  );
-  rows.push({
-    workload: '1M × 1M CSV join count, p=2',
-    weft: formatMs(weftJoinMs),
-    peer: `DuckDB ${formatMs(duckJoinMs)}`,
-    ratio: formatRatio(weftJoinMs / duckJoinMs),
-    target: '≤ 1.50× DuckDB',
-    met: weftJoinMs <= 1.5 * duckJoinMs,
-  });
+  if (runs('join')) {
+    const join = joinCsvs();
+    const duckJoinMs = await measure(() => duckJoinCount(duck.connection, join.left, join.right), sameCount(join.matches, 'DuckDB join'));
+    const jsJoinMs = await medianOf(1, 0, () => timeMs(async () => sameCount(join.matches, 'JS join')(await jsJoinCount(join.left, join.right))));
+    const weftJoinMs = await measure(() => weftJoinCount(env, join.left, join.right), sameCount(join.matches, 'weft p=2 join'));
+    printTable(
+      `join count, 1M × 1M rows on id (${join.matches.toLocaleString('en-US')} matches); medians of ${ROUNDS} rounds after a warm-up (plain JS: 1 round)`,
+      ['strategy', 'wall', 'vs DuckDB'],
+      [
+        ['DuckDB, 2 threads', formatMs(duckJoinMs), formatRatio(1)],
+        ['plain JS loop, 1 thread', formatMs(jsJoinMs), formatRatio(jsJoinMs / duckJoinMs)],
+        ['weft p=2 (thread backend, 2 slots)', formatMs(weftJoinMs), formatRatio(weftJoinMs / duckJoinMs)],
+      ],
+    );
+    rows.push({
+      workload: '1M × 1M CSV join count, p=2',
+      weft: formatMs(weftJoinMs),
+      peer: `DuckDB ${formatMs(duckJoinMs)}`,
+      ratio: formatRatio(weftJoinMs / duckJoinMs),
+      target: '≤ 1.50× DuckDB',
+      met: weftJoinMs <= 1.5 * duckJoinMs,
+    });
+
+  }
 
   // ---- word count ----
-  const distinct = await jsWordCount(words);
-  env.setParallelism(1);
-  const words1Ms = await measure(() => weftWordCount(env, words), sameCount(distinct, 'weft p=1 word count'));
-  env.setParallelism(2);
-  const words2Ms = await measure(() => weftWordCount(env, words), sameCount(distinct, 'weft p=2 word count'));
-  const jsWordsMs = await medianOf(1, 0, () => timeMs(() => jsWordCount(words)));
-  printTable(
-    `word count, ~100 MB of text (${distinct.toLocaleString('en-US')} distinct words); medians of ${ROUNDS} rounds after a warm-up (plain JS: 1 round)`,
-    ['strategy', 'wall', 'vs plain JS'],
-    [
-      ['plain JS loop, 1 thread', formatMs(jsWordsMs), formatRatio(1)],
-      ['weft p=1', formatMs(words1Ms), formatRatio(words1Ms / jsWordsMs)],
-      ['weft p=2', formatMs(words2Ms), formatRatio(words2Ms / jsWordsMs)],
-    ],
-  );
-  rows.push({
-    workload: 'word count ~100 MB scaling p=1 → p=2',
-    weft: `${formatMs(words1Ms)} → ${formatMs(words2Ms)}`,
-    peer: `plain JS ${formatMs(jsWordsMs)}`,
-    ratio: formatRatio(words1Ms / words2Ms),
-    target: '≥ 1.70× faster',
-    met: words1Ms / words2Ms >= 1.7,
-  });
+  if (runs('words')) {
+    const words = wordsText();
+    const distinct = await jsWordCount(words);
+    env.setParallelism(1);
+    const words1Ms = await measure(() => weftWordCount(env, words), sameCount(distinct, 'weft p=1 word count'));
+    env.setParallelism(2);
+    const words2Ms = await measure(() => weftWordCount(env, words), sameCount(distinct, 'weft p=2 word count'));
+    const jsWordsMs = await medianOf(1, 0, () => timeMs(() => jsWordCount(words)));
+    printTable(
+      `word count, ~100 MB of text (${distinct.toLocaleString('en-US')} distinct words); medians of ${ROUNDS} rounds after a warm-up (plain JS: 1 round)`,
+      ['strategy', 'wall', 'vs plain JS'],
+      [
+        ['plain JS loop, 1 thread', formatMs(jsWordsMs), formatRatio(1)],
+        ['weft p=1', formatMs(words1Ms), formatRatio(words1Ms / jsWordsMs)],
+        ['weft p=2', formatMs(words2Ms), formatRatio(words2Ms / jsWordsMs)],
+      ],
+    );
+    rows.push({
+      workload: 'word count ~100 MB scaling p=1 → p=2',
+      weft: `${formatMs(words1Ms)} → ${formatMs(words2Ms)}`,
+      peer: `plain JS ${formatMs(jsWordsMs)}`,
+      ratio: formatRatio(words1Ms / words2Ms),
+      target: '≥ 1.70× faster',
+      met: words1Ms / words2Ms >= 1.7,
+    });
+  }
 } finally {
   duck.close();
   await env.close();

@@ -4,8 +4,11 @@
  * thread boundary as three small arrays, cloned one by one (twice: task → driver → task), which
  * made the exchange of a word count cost more than its final phase. Here keys that are all strings
  * or all numbers become one typed column, numeric accumulators one `float64` column each, and only
- * what has no typed form (first records, mixed keys, avg pairs, unset min/max) stays in `any`
- * columns — values exactly as they were, so decoding gives back equal entries.
+ * what has no typed form (mixed keys, avg pairs, unset min/max) stays in `any` columns — values
+ * exactly as they were, so decoding gives back equal entries. First records (Flink-style
+ * `keyBy(0).sum(1)` carries each key's first tuple) that are all tuples of one length travel as
+ * one column per element, typed where the element allows; first records that are all `null`
+ * (every other style) travel as no column at all.
  */
 import type { Batch, Column, Field } from '../batch/index.js';
 import type { AggEntry } from './aggregate.js';
@@ -14,6 +17,13 @@ import type { AggEntry } from './aggregate.js';
 export const ENTRY_KEY_FIELD = '\u0000entry.key';
 const KEY = ENTRY_KEY_FIELD;
 const FIRST = '\u0000entry.first';
+/** The longest tuple whose elements travel as columns of their own. */
+const MAX_TUPLE = 16;
+
+/** The column name of element `k` of tuple first records. */
+function firstItemField(k: number): string {
+  return `${FIRST}.${k}`;
+}
 
 /** True for a batch made by {@link entriesBatch}. */
 export function isEntryBatch(batch: Batch): boolean {
@@ -30,7 +40,9 @@ export function entriesBatch(entries: readonly AggEntry[], accCount: number): Ba
     columns.push(column);
   };
   add(KEY, valueColumn(n, (i) => entries[i]![0]));
-  add(FIRST, { type: 'any', values: entries.map((e) => e[1]) });
+  const width = tupleWidth(entries);
+  if (width >= 0) for (let k = 0; k < width; k++) add(firstItemField(k), valueColumn(n, (i) => (entries[i]![1] as unknown[])[k]));
+  else if (entries.some((e) => e[1] !== null)) add(FIRST, { type: 'any', values: entries.map((e) => e[1]) });
   for (let a = 0; a < accCount; a++) add(entryAccField(a), valueColumn(n, (i) => entries[i]![2][a]));
   return { schema: { fields }, length: n, columns };
 }
@@ -40,16 +52,32 @@ export function entryAccField(a: number): string {
   return `\u0000entry.acc${a}`;
 }
 
+/** The length of every first record when they are all tuples of one length (1 to {@link MAX_TUPLE}), else -1. */
+function tupleWidth(entries: readonly AggEntry[]): number {
+  const first = entries[0]?.[1];
+  if (!Array.isArray(first) || first.length === 0 || first.length > MAX_TUPLE) return -1;
+  const width = first.length;
+  for (const entry of entries) if (!Array.isArray(entry[1]) || entry[1].length !== width) return -1;
+  return width;
+}
+
 /** Calls `each` with every entry of an entry batch, in order (the `accs` array is reused). */
 export function forEachEntry(batch: Batch, each: (entry: AggEntry) => void): void {
-  const [keys, firsts, ...accColumns] = batch.columns;
-  const read = [keys!, ...accColumns].map(reader);
-  const readKey = read[0]!;
-  const first = (firsts as { values: readonly unknown[] }).values;
-  const accs = new Array<unknown>(accColumns.length);
+  const fields = batch.schema.fields;
+  const readKey = reader(batch.columns[0]!);
+  let c = 1;
+  let firstAt: (i: number) => unknown = () => null;
+  if (fields[c]?.name === FIRST) firstAt = reader(batch.columns[c++]!);
+  else {
+    const items: Array<(i: number) => unknown> = [];
+    while (fields[c]?.name === firstItemField(items.length)) items.push(reader(batch.columns[c++]!));
+    if (items.length > 0) firstAt = (i) => items.map((item) => item(i));
+  }
+  const read = batch.columns.slice(c).map(reader);
+  const accs = new Array<unknown>(read.length);
   for (let i = 0; i < batch.length; i++) {
-    for (let a = 0; a < accs.length; a++) accs[a] = read[a + 1]!(i);
-    each([readKey(i), first[i], accs]);
+    for (let a = 0; a < accs.length; a++) accs[a] = read[a]!(i);
+    each([readKey(i), firstAt(i), accs]);
   }
 }
 

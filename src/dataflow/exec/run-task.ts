@@ -14,6 +14,7 @@ import { countJoinMatches, joinPartition } from './join.js';
 import { compileKey } from './keys.js';
 import { trackBody } from './inflight.js';
 import { resolveFns } from './resolve-fns.js';
+import { countTokens, tokenCountPlan } from './token-count.js';
 import type { KeySpec, TaskResultData, TaskSpec, TaskStats } from './task-spec.js';
 
 /** The task body; tracked while it runs so that an aborted job can wait for it to stop. */
@@ -38,14 +39,22 @@ async function runBody(spec: TaskSpec, ctx: TaskContext): Promise<TaskResultData
 }
 
 async function feed(spec: TaskSpec, ctx: TaskContext, fns: Awaited<ReturnType<typeof resolveFns>>, stats: TaskStats, output: TaskOutputSink, sink: RecordSink): Promise<TaskResultData> {
+  // A word count's source stage runs column-wise over the bytes (token-count.ts).
+  const tokens = tokenCountPlan(spec);
+  if (tokens !== undefined) {
+    output.push(await countTokens(tokens, stats, ctx));
+    return output.result();
+  }
   const chain = buildChain(spec.chain, fns, ctx, sink);
   const input = spec.input;
   const full = (): boolean => output.full?.() === true;
   if (input.kind === 'splits') {
+    // A combiner keeps no column array of the batches it folds: the reader may refill the same arrays.
+    const transient = spec.chain[0]?.op === 'aggregate' && spec.chain[0].phase === 'partial';
     for (const split of input.splits) {
       if (full()) break;
       const splitStats = newSplitStats();
-      for await (const batch of readSplit(split, splitStats, ctx.signal, input.fields)) {
+      for await (const batch of readSplit(split, splitStats, ctx.signal, input.fields, transient)) {
         stats.rowsIn += batch.length;
         await chain.pushBatch(batch);
         await output.drain?.();

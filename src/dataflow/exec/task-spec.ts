@@ -7,6 +7,7 @@
 import type { FunctionRef } from '../../runtime/index.js';
 import type { SourcePosition } from '../plan/call-site.js';
 import type { ExportRef } from '../plan/exported-function.js';
+import type { Intrinsic } from '../plan/intrinsics.js';
 import type { Batch } from '../batch/index.js';
 import type { AggDef, JoinHow } from '../plan/logical.js';
 import type { FileSplit } from '../sources/index.js';
@@ -20,6 +21,8 @@ export interface FnSpec {
   site?: SourcePosition;
   /** A plain module function the worker imports by its export name. */
   exported?: ExportRef;
+  /** What the function computes, when its body is a well-known expression (a task may then run it column-wise). */
+  intrinsic?: Intrinsic;
 }
 
 export type KeySpec = { kind: 'field'; field: string | number } | { kind: 'fn'; fn: FnSpec } | { kind: 'self' };

@@ -5,13 +5,14 @@
  * Float64Arrays — without building one row object. It folds in record order and keeps keys in
  * first-seen order, so its entries are exactly the generic {@link Aggregator}'s (same floats, same
  * order). Consecutive batches often share one string dictionary (a CSV split's, see
- * byte-interner.ts): the dictionary id → slot map is then kept from batch to batch, so a key costs
- * one hash lookup per split rather than one per batch. A batch it cannot read hands its state over to a generic aggregator for the rest of the
- * task (see {@link TypedPartialAggregator.toAggregator}).
+ * byte-interner.ts): the dictionary id → slot map is then kept from batch to batch (see
+ * dictionary-slots.ts). A batch it cannot read hands its state over to a generic aggregator for
+ * the rest of the task (see {@link TypedPartialAggregator.toAggregator}).
  */
 import { rowAt, type Batch, type Column, type Field, type Validity } from '../batch/index.js';
 import type { AggDef } from '../plan/logical.js';
 import { Aggregator, type AggEntry } from './aggregate.js';
+import { DictionarySlots } from './dictionary-slots.js';
 import { valueColumn } from './entry-batch.js';
 
 /** Aggregations the fast path folds; `first`/`last` keep the generic path. */
@@ -43,9 +44,10 @@ export class TypedPartialAggregator {
   #counts: Float64Array[];
   #capacity = 1024;
   readonly #keepFirst: boolean;
-  /** The last string dictionary seen and its id → slot map (-1: not looked up yet). */
-  #dictionary: readonly string[] | undefined;
-  #slotById = new Int32Array(0);
+  /** Scratch: the slot of each row of the batch being folded. */
+  #rowSlots = new Int32Array(0);
+  /** The slots of the last string dictionary's ids. */
+  readonly #slotById = new DictionarySlots();
 
   /** @param keepFirst - whether entries carry each key's first record (see {@link Aggregator}). */
   constructor(aggs: readonly AggDef[], field: string, name: string, keepFirst = true) {
@@ -76,18 +78,19 @@ export class TypedPartialAggregator {
       valueColumns.push(column);
     }
     const slots = this.#slotsOf(batch, keyColumn);
-    for (let a = 0; a < this.#aggs.length; a++) this.#fold(this.#aggs[a]!.kind, a, slots, valueColumns[a]);
+    for (let a = 0; a < this.#aggs.length; a++) this.#fold(this.#aggs[a]!.kind, a, slots, batch.length, valueColumns[a]);
     return true;
   }
 
-  /** The slot of every row of the batch, creating slots for new keys in first-seen order. */
+  /** The slot of every row of the batch (in a scratch array reused by the next batch), creating slots for new keys in first-seen order. */
   #slotsOf(batch: Batch, column: Exclude<Column, { type: 'any' | 'bool' | 'timestamp' }>): Int32Array {
     const n = batch.length;
-    const out = new Int32Array(n);
+    if (this.#rowSlots.length < n) this.#rowSlots = new Int32Array(n);
+    const out = this.#rowSlots;
     const validity = column.validity;
     if (column.type === 'string') {
       const { indices, dictionary } = column;
-      const byId = this.#slotsByDictionaryId(dictionary);
+      const byId = this.#slotById.of(dictionary);
       for (let i = 0; i < n; i++) {
         if (validity !== undefined && (validity[i >> 3]! & (1 << (i & 7))) === 0) {
           out[i] = this.#slot(null, null, batch, i);
@@ -108,17 +111,6 @@ export class TypedPartialAggregator {
       out[i] = this.#slot(key, key, batch, i);
     }
     return out;
-  }
-
-  /** The id → slot map of a dictionary, kept when it is the previous batch's (which only grows). */
-  #slotsByDictionaryId(dictionary: readonly string[]): Int32Array {
-    const known = this.#dictionary === dictionary ? this.#slotById : new Int32Array(0);
-    if (known.length >= dictionary.length) return known;
-    const byId = new Int32Array(Math.max(dictionary.length, known.length * 2)).fill(-1);
-    byId.set(known);
-    this.#dictionary = dictionary;
-    this.#slotById = byId;
-    return byId;
   }
 
   #slot(groupKey: unknown, key: unknown, batch: Batch, row: number): number {
@@ -144,10 +136,9 @@ export class TypedPartialAggregator {
     this.#counts = this.#counts.map(grow);
   }
 
-  #fold(kind: AggDef['kind'], a: number, slots: Int32Array, column: NumberColumn | undefined): void {
+  #fold(kind: AggDef['kind'], a: number, slots: Int32Array, n: number, column: NumberColumn | undefined): void {
     const acc = this.#values[a]!;
     const seen = this.#counts[a]!;
-    const n = slots.length;
     if (column === undefined) {
       for (let i = 0; i < n; i++) acc[slots[i]!]! += 1;
       return;

@@ -12,6 +12,7 @@ import { CapturedVariableError, UnsupportedFunctionError, assertSendable, functi
 import type { FnSpec } from '../exec/task-spec.js';
 import { formatPosition } from './call-site.js';
 import { exportedFunction } from './exported-function.js';
+import { intrinsicOf } from './intrinsics.js';
 import type { UserFn } from './logical.js';
 import { userFunctionsOf, type PhysicalPlan } from './physical.js';
 
@@ -37,7 +38,8 @@ export function functionSpecs(plan: PhysicalPlan, backend: BackendKind): Map<Use
 
 function functionSpec(fn: UserFn, where: string, backend: BackendKind): FnSpec {
   const label = `${where}: ${fn.label}`;
-  const withValues = fn.with !== undefined ? { with: fn.with } : {};
+  const intrinsic = intrinsicOf(fn.fn);
+  const extras = { ...(fn.with !== undefined ? { with: fn.with } : {}), ...(intrinsic !== undefined ? { intrinsic } : {}) };
   if (backend !== 'async' && fn.with !== undefined) assertSendable(fn.with, { label, path: 'with' });
   let ref: FunctionRef;
   try {
@@ -46,12 +48,12 @@ function functionSpec(fn: UserFn, where: string, backend: BackendKind): FnSpec {
     if (!(error instanceof CapturedVariableError || error instanceof UnsupportedFunctionError)) throw error;
     const exported = functionRefOf(fn.fn) === undefined ? exportedFunction(fn.fn, fn.site?.call) : undefined;
     if (exported !== undefined) {
-      return { ref: { kind: 'module', moduleUrl: exported.moduleUrl, id: `export:${exported.name}` }, label, exported, ...withValues };
+      return { ref: { kind: 'module', moduleUrl: exported.moduleUrl, id: `export:${exported.name}` }, label, exported, ...extras };
     }
     throw explained(error, fn, where);
   }
   const lambda = ref.kind === 'source' ? fn.site?.lambda : undefined;
-  return { ref, label, ...withValues, ...(lambda !== undefined ? { site: lambda } : {}) };
+  return { ref, label, ...extras, ...(lambda !== undefined ? { site: lambda } : {}) };
 }
 
 /** The runtime's error, told in dataflow terms: the operator, the lambda's position and the fix. */

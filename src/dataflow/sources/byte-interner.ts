@@ -23,9 +23,23 @@ export function hashStep(hash: number, byte: number): number {
   return Math.imul(hash ^ byte, 0x01000193);
 }
 
-/** Interns byte strings: the same bytes give the same entry number and string. */
+/** Ints per slot of an interner's table: entry + 1 (0: empty), then three words of packed bytes (or the hash). */
+const STRIDE = 4;
+/** The longest byte string packed into a slot (the top byte of the third word holds its length). */
+const MAX_PACKED = 11;
+/** The third word of a longer string's slot (whose first word is its hash): no packed string has length 255. */
+const LONG = -1;
+
+/**
+ * Interns byte strings: the same bytes give the same entry number and string.
+ *
+ * The open-addressing table keeps, per slot, the entry and — for strings of up to
+ * {@link MAX_PACKED} bytes, most keys and words — the bytes themselves packed into three ints with
+ * the length, so finding a short string compares three ints in the slot it probes and never reads
+ * the byte pool. A longer string's slot holds its hash; it compares its length and bytes in the pool.
+ */
 export class ByteInterner {
-  #slots = new Int32Array(1024);
+  #table = new Int32Array(1024 * STRIDE);
   #hashes: Int32Array = new Int32Array(256);
   #offsets: Int32Array = new Int32Array(256);
   #lengths: Int32Array = new Int32Array(256);
@@ -57,23 +71,46 @@ export class ByteInterner {
 
   /** {@link ByteInterner.intern} for a caller that computed the bytes' hash with {@link hashStep} from {@link HASH_SEED}. */
   internHashed(buf: Uint8Array, start: number, end: number, hash: number): number {
-    const slots = this.#slots;
-    const mask = slots.length - 1;
     const length = end - start;
+    if (length > MAX_PACKED) return this.#internLong(buf, start, end, hash);
+    let a = 0;
+    let b = 0;
+    let c = length << 24;
+    for (let k = 0; k < length; k++) {
+      const byte = buf[start + k]!;
+      if (k < 4) a |= byte << (k << 3);
+      else if (k < 8) b |= byte << ((k - 4) << 3);
+      else c |= byte << ((k - 8) << 3);
+    }
+    const table = this.#table;
+    const mask = (table.length >> 2) - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = slots[slot]! - 1;
-      if (entry < 0) return this.#add(slot, hash, buf, start, end);
-      if (this.#hashes[entry] === hash && this.#lengths[entry] === length && this.#equal(entry, buf, start, length)) return entry;
+      const at = slot << 2;
+      const entry = table[at]! - 1;
+      if (entry < 0) return this.#add(at, hash, a, b, c, buf, start, end);
+      if (table[at + 1] === a && table[at + 2] === b && table[at + 3] === c) return entry;
     }
   }
 
   /** Forgets every entry when there are too many; call only between batches (entries change). */
   trim(): boolean {
     if (this.#strings.length < MAX_INTERNED) return false;
-    this.#slots = new Int32Array(1024);
+    this.#table = new Int32Array(1024 * STRIDE);
     this.#strings = [];
     this.#poolLength = 0;
     return true;
+  }
+
+  #internLong(buf: Uint8Array, start: number, end: number, hash: number): number {
+    const table = this.#table;
+    const mask = (table.length >> 2) - 1;
+    const length = end - start;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const at = slot << 2;
+      const entry = table[at]! - 1;
+      if (entry < 0) return this.#add(at, hash, hash, 0, LONG, buf, start, end);
+      if (table[at + 1] === hash && table[at + 3] === LONG && this.#lengths[entry] === length && this.#equal(entry, buf, start, length)) return entry;
+    }
   }
 
   #equal(entry: number, buf: Uint8Array, start: number, length: number): boolean {
@@ -83,39 +120,50 @@ export class ByteInterner {
     return true;
   }
 
-  #add(slot: number, hash: number, buf: Uint8Array, start: number, end: number): number {
+  #add(at: number, hash: number, a: number, b: number, c: number, buf: Uint8Array, start: number, end: number): number {
     const entry = this.#strings.length;
     const length = end - start;
-    if (entry === this.#hashes.length) {
+    if (entry === this.#offsets.length) {
       this.#hashes = growInt(this.#hashes);
       this.#offsets = growInt(this.#offsets);
       this.#lengths = growInt(this.#lengths);
     }
-    while (this.#poolLength + length > this.#pool.length) {
-      const pool = new Uint8Array(this.#pool.length * 2);
-      pool.set(this.#pool);
-      this.#pool = pool;
+    if (c === LONG) {
+      while (this.#poolLength + length > this.#pool.length) {
+        const pool = new Uint8Array(this.#pool.length * 2);
+        pool.set(this.#pool);
+        this.#pool = pool;
+      }
+      this.#pool.set(buf.subarray(start, end), this.#poolLength);
+      this.#offsets[entry] = this.#poolLength;
+      this.#poolLength += length;
     }
-    this.#pool.set(buf.subarray(start, end), this.#poolLength);
     this.#hashes[entry] = hash;
-    this.#offsets[entry] = this.#poolLength;
     this.#lengths[entry] = length;
-    this.#poolLength += length;
-    this.#strings.push(Buffer.from(buf.buffer, buf.byteOffset + start, length).toString('utf8'));
-    this.#slots[slot] = entry + 1;
-    if (this.#strings.length * 2 > this.#slots.length) this.#rehash();
+    // A Buffer decodes in place; wrapping a plain Uint8Array first costs an object per string.
+    this.#strings.push(Buffer.isBuffer(buf) ? buf.toString('utf8', start, end) : Buffer.from(buf.buffer, buf.byteOffset + start, length).toString('utf8'));
+    const table = this.#table;
+    table[at] = entry + 1;
+    table[at + 1] = a;
+    table[at + 2] = b;
+    table[at + 3] = c;
+    if (this.#strings.length * 2 * STRIDE > table.length) this.#rehash();
     return entry;
   }
 
   #rehash(): void {
-    const slots = new Int32Array(this.#slots.length * 2);
-    const mask = slots.length - 1;
-    for (let entry = 0; entry < this.#strings.length; entry++) {
+    const old = this.#table;
+    const table = new Int32Array(old.length * 2);
+    const mask = (table.length >> 2) - 1;
+    for (let from = 0; from < old.length; from += STRIDE) {
+      const entry = old[from]! - 1;
+      if (entry < 0) continue;
       let slot = this.#hashes[entry]! & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = entry + 1;
+      while (table[slot << 2] !== 0) slot = (slot + 1) & mask;
+      const at = slot << 2;
+      for (let k = 0; k < STRIDE; k++) table[at + k] = old[from + k]!;
     }
-    this.#slots = slots;
+    this.#table = table;
   }
 }
 
@@ -127,8 +175,12 @@ export class DictionaryColumnBuilder {
   #validity: Uint8Array | undefined;
   #emptyEntry: number | undefined;
 
-  constructor(interner: ByteInterner, capacity: number) {
+  readonly #transient: boolean;
+
+  /** @param transient - each finished column is consumed before the next is built: it may share this builder's array. */
+  constructor(interner: ByteInterner, capacity: number, transient = false) {
     this.#interner = interner;
+    this.#transient = transient;
     this.#indices = new Int32Array(Math.max(16, capacity));
   }
 
@@ -171,7 +223,8 @@ export class DictionaryColumnBuilder {
   /** The finished column; the builder then starts an empty batch (same interner: trim it only after this). */
   finish(): Column {
     const n = this.#length;
-    let column: Column = { type: 'string', indices: this.#indices.slice(0, n), dictionary: this.#interner.table };
+    const indices = this.#transient ? this.#indices.subarray(0, n) : this.#indices.slice(0, n);
+    let column: Column = { type: 'string', indices, dictionary: this.#interner.table };
     if (this.#validity !== undefined) {
       const validity = new Uint8Array((n + 7) >> 3).fill(0xff);
       validity.set(this.#validity.subarray(0, validity.length));

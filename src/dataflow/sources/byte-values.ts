@@ -130,20 +130,24 @@ export function parseIsoBytes(buf: Uint8Array, start: number, end: number): numb
 }
 
 /**
- * {@link parseIsoBytes} of the 19 bytes at `buf[start]` when they are exactly a date-time without
- * fraction or zone (`YYYY-MM-DDTHH:MM:SS`, or a space for the `T`), the most common form; NaN for
- * anything else, valid or not (the caller then finds the field's end and calls parseIsoBytes).
+ * {@link parseIsoBytes} of the 19 bytes at `buf[start]` into `out[row]`, when they are exactly a
+ * date-time without fraction or zone (`YYYY-MM-DDTHH:MM:SS`, or a space for the `T`), the most
+ * common form; false (and `out` untouched) for anything else, valid or not (the caller then finds
+ * the field's end and calls parseIsoBytes). The value goes straight into the column: returned from
+ * a call the hot loop does not inline, a millisecond timestamp (no small integer) would be boxed
+ * into a new heap number on every row.
  */
-export function parseIsoDateTime19(buf: Uint8Array, start: number): number {
+export function parseIsoDateTime19Into(buf: Uint8Array, start: number, out: Float64Array, row: number): boolean {
   const sep = buf[start + 10];
-  if (buf[start + 4] !== 45 || buf[start + 7] !== 45 || (sep !== 84 && sep !== 32) || buf[start + 13] !== 58 || buf[start + 16] !== 58) return NaN;
+  if (buf[start + 4] !== 45 || buf[start + 7] !== 45 || (sep !== 84 && sep !== 32) || buf[start + 13] !== 58 || buf[start + 16] !== 58) return false;
   const end = start + 19;
   const days = daysOfDate(buf, start, end);
   const hour = digitsAt(buf, start + 11, 2, end);
   const minute = digitsAt(buf, start + 14, 2, end);
   const second = digitsAt(buf, start + 17, 2, end);
-  if (Number.isNaN(days) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return NaN;
-  return (days * 86_400 + hour * 3600 + minute * 60 + second) * 1000;
+  if (Number.isNaN(days) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
+  out[row] = (days * 86_400 + hour * 3600 + minute * 60 + second) * 1000;
+  return true;
 }
 
 /** The last valid `YYYY-MM-DD` parsed and its day number: timestamps in a file are mostly clustered, so most rows repeat it. */

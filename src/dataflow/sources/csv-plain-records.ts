@@ -8,7 +8,7 @@
  * before the buffer does — stops the run untouched, and the reader gives it to the scanner, which
  * handles (or reports) everything the dialect allows.
  */
-import { parseBoolBytes, parseIsoBytes, parseIsoDateTime19, parseNumberBytes } from './byte-values.js';
+import { parseBoolBytes, parseIsoBytes, parseIsoDateTime19Into, parseNumberBytes } from './byte-values.js';
 import { HASH_SEED } from './byte-interner.js';
 import type { RowColumns } from './csv-row-converter.js';
 import { BOOL, F64, I32, SKIP, STR, TIME } from './csv-type-codes.js';
@@ -37,7 +37,6 @@ export function scanPlainRecords(target: PlainTarget, buf: Uint8Array, pos: numb
   const last = n - 1;
   let row = target.plainState().row;
   const isoSafe = !ISO_BYTES.has(delimiter);
-  let iso: number;
   let rows = 0;
   let start = pos;
   records: while (rows < maxRows && start < stop && start < limit) {
@@ -107,11 +106,10 @@ export function scanPlainRecords(target: PlainTarget, buf: Uint8Array, pos: numb
           } else floats[c]![row] = value;
           nulls[c] = 0;
         }
-      } else if (code === TIME && isoSafe && i + ISO_LENGTH < limit && (buf[i + ISO_LENGTH] === delimiter || buf[i + ISO_LENGTH] === LF) && (iso = parseIsoDateTime19(buf, i)) === iso) {
+      } else if (code === TIME && isoSafe && i + ISO_LENGTH < limit && (buf[i + ISO_LENGTH] === delimiter || buf[i + ISO_LENGTH] === LF) && parseIsoDateTime19Into(buf, i, floats[c]!, row)) {
         // The common timestamp form, checked and converted without a separate scan for its end.
         i += ISO_LENGTH;
         b = buf[i]!;
-        floats[c]![row] = iso;
         nulls[c] = 0;
       } else {
         while (b !== delimiter && b !== LF) {

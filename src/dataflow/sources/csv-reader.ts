@@ -21,15 +21,18 @@ function recordText(buf: Buffer, start: number, end: number): string {
   return buf.toString('utf8', start, e);
 }
 
-/** Reads the records of a CSV split as batches of the split's schema (only `fields`, when given). */
-export async function* readCsvSplit(split: FileSplit, stats: SplitStats, signal?: AbortSignal, fields?: readonly string[]): AsyncGenerator<Batch> {
+/**
+ * Reads the records of a CSV split as batches of the split's schema (only `fields`, when given).
+ * @param transient - each batch is consumed before the next is asked for, so its arrays are reused.
+ */
+export async function* readCsvSplit(split: FileSplit, stats: SplitStats, signal?: AbortSignal, fields?: readonly string[], transient = false): AsyncGenerator<Batch> {
   const schema = split.schema;
   if (schema === undefined) throw new SourceError(split.path, `CSV split ${split.index} of ${split.path} has no schema; plan CSV sources with planSplits(), which infers it.`);
   const options = split.options;
   const quote = options.quote ?? '"';
   const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   const scanner = new CsvRecordScanner(csvDialect(options));
-  const rows = new CsvRowConverter(schema, batchRows, quote, options.delimiter ?? ',', fields);
+  const rows = new CsvRowConverter(schema, batchRows, quote, options.delimiter ?? ',', fields, transient);
   const errors = new RowErrors(split, stats);
   const window = await ByteWindow.open(split.path, split.start, signal, CHUNK_SIZE, true);
   errors.setFirstLineOffset(window.offset);

@@ -70,8 +70,15 @@ export class CsvRowConverter implements RowColumns {
   readonly #plain: boolean;
   #rows = 0;
 
-  /** @param fields - the fields batches keep (all when absent); the others are only checked. */
-  constructor(schema: Schema, capacity: number, quote: string, delimiter = ',', fields?: readonly string[]) {
+  /** Whether every batch is written into the same arrays (the consumer keeps none of them). */
+  readonly #transient: boolean;
+
+  /**
+   * @param fields - the fields batches keep (all when absent); the others are only checked.
+   * @param transient - a batch is consumed before the next one is built: reuse its arrays.
+   */
+  constructor(schema: Schema, capacity: number, quote: string, delimiter = ',', fields?: readonly string[], transient = false) {
+    this.#transient = transient;
     this.#schema = schema;
     const kept = (f: Field): boolean => fields === undefined || fields.includes(f.name);
     // One `any` column named `value` alone would read as a batch of plain values: keep everything then.
@@ -85,7 +92,7 @@ export class CsvRowConverter implements RowColumns {
     this.#quoteByte = quote.charCodeAt(0);
     this.#delimiter = delimiter.charCodeAt(0);
     this.#capacity = Math.max(16, capacity);
-    this.#strColumns = schema.fields.map((_, c) => (this.#codes[c] === STR ? new DictionaryColumnBuilder(this.interners[c]!, this.#capacity) : undefined));
+    this.#strColumns = schema.fields.map((_, c) => (this.#codes[c] === STR ? new DictionaryColumnBuilder(this.interners[c]!, this.#capacity, transient) : undefined));
     const n = schema.fields.length;
     this.#entries = new Int32Array(n);
     this.#strings = new Array<string | undefined>(n);
@@ -206,7 +213,7 @@ export class CsvRowConverter implements RowColumns {
 
   #numericColumn(c: number, code: number, n: number): Column {
     const validity = this.#validity[c] === undefined ? {} : { validity: this.#validity[c].slice(0, (n + 7) >> 3) };
-    const take = <T extends Float64Array | Int32Array | Uint8Array>(values: T): T => (n === values.length ? values : (values.slice(0, n) as T));
+    const take = <T extends Float64Array | Int32Array | Uint8Array>(values: T): T => (n === values.length ? values : this.#transient ? (values.subarray(0, n) as T) : (values.slice(0, n) as T));
     if (code === I32) return { type: 'int32', values: take(this.ints[c]!), ...validity };
     if (code === BOOL) return { type: 'bool', values: take(this.bools[c]!), ...validity };
     return { type: code === TIME ? 'timestamp' : 'float64', values: take(this.floats[c]!), ...validity };
@@ -220,10 +227,10 @@ export class CsvRowConverter implements RowColumns {
     validity[row >> 3]! &= ~(1 << (row & 7));
   }
 
-  /** New arrays for the kept columns; a checked-only column keeps writing into the same scratch array. */
+  /** New arrays for the kept columns (unless transient); a checked-only column keeps writing into the same scratch array. */
   #allocate(): void {
     const cap = this.#capacity;
-    const fresh = <T>(c: number, old: ReadonlyArray<T | undefined>, make: () => T): T => (this.#keep[c] ? make() : (old[c] ?? make()));
+    const fresh = <T>(c: number, old: ReadonlyArray<T | undefined>, make: () => T): T => (this.#keep[c] && !this.#transient ? make() : (old[c] ?? make()));
     this.floats = this.#codes.map((code, c) => (code === F64 || code === TIME ? fresh(c, this.floats, () => new Float64Array(cap)) : undefined));
     this.ints = this.#codes.map((code, c) => (code === I32 ? fresh(c, this.ints, () => new Int32Array(cap)) : undefined));
     this.bools = this.#codes.map((code, c) => (code === BOOL ? fresh(c, this.bools, () => new Uint8Array(cap)) : undefined));

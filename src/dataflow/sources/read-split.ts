@@ -16,15 +16,17 @@ import { readCollectionSplit } from './collection.js';
 /**
  * Reads one split as batches, updating `stats` (rows, and malformed rows by policy). `fields`, when
  * given, are the only fields a CSV split's batches carry (the others are still checked).
+ * @param transient - the caller is done with each batch before it asks for the next (it keeps no
+ *   column array): a CSV split then fills the same arrays batch after batch instead of new ones.
  * @throws MalformedRowError under `onError: 'fail'`; the signal's reason when aborted.
  */
-export function readSplit(split: FileSplit, stats: SplitStats, signal?: AbortSignal, fields?: readonly string[]): AsyncGenerator<Batch> {
+export function readSplit(split: FileSplit, stats: SplitStats, signal?: AbortSignal, fields?: readonly string[], transient = false): AsyncGenerator<Batch> {
   if (split.values !== undefined) return readCollectionSplit(split, stats);
   switch (split.format) {
     case 'text':
       return readTextSplit(split, stats, signal);
     case 'csv':
-      return readCsvSplit(split, stats, signal, fields);
+      return readCsvSplit(split, stats, signal, fields, transient);
     case 'ndjson':
       return readNdjsonSplit(split, stats, signal);
     case 'parquet':

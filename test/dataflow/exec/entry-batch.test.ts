@@ -24,4 +24,20 @@ describe('entry batches', () => {
     expect(entriesBatch(strings, 1).columns.map((c) => c.type)).toEqual(['string', 'any', 'float64']);
     expect(isEntryBatch(valueBatch([1]))).toBe(false);
   });
+
+  it('send tuple first records one column per element, and all-null first records as no column', () => {
+    const tuples: AggEntry[] = [['a', ['a', 1], [1]], ['b', ['b', -0], [2]], ['c', ['c', { x: 1 }], [3]]];
+    expect(decode(tuples, 1)).toEqual(tuples);
+    expect(Object.is(decode(tuples, 1)[1]![1] && (decode(tuples, 1)[1]![1] as unknown[])[1], -0)).toBe(true);
+    expect(entriesBatch(tuples, 1).columns.map((c) => c.type)).toEqual(['string', 'string', 'any', 'float64']);
+    const pairs: AggEntry[] = [['a', ['a', 1], [1]], ['b', ['b', 2], [2]]];
+    expect(entriesBatch(pairs, 1).columns.map((c) => c.type)).toEqual(['string', 'string', 'float64', 'float64']);
+    expect(decode(pairs, 1)).toEqual(pairs);
+    const nulls: AggEntry[] = [['a', null, [1]], ['b', null, [2]]];
+    expect(entriesBatch(nulls, 1).columns.map((c) => c.type)).toEqual(['string', 'float64']);
+    expect(decode(nulls, 1)).toEqual(nulls);
+    const ragged: AggEntry[] = [['a', ['a', 1], [1]], ['b', ['b'], [2]], ['c', [], [3]]];
+    expect(decode(ragged, 1)).toEqual(ragged);
+    expect(decode([['a', [], [1]]], 1)).toEqual([['a', [], [1]]]);
+  });
 });
