@@ -11,6 +11,8 @@ import {
   withPool,
 } from '../../src/scheduler/index.js';
 import type { TaskSet } from '../../src/scheduler/index.js';
+import { currentTaskRecord } from '../../src/scheduler/context.js';
+import { Task } from '../../src/scheduler/task.js';
 import { InlineBackend, InstantBackend, local } from './fakes.js';
 
 const open: TaskScheduler[] = [];
@@ -123,5 +125,26 @@ describe('pool errors', () => {
     open.push(scheduler);
     const set: TaskSet = scheduler.createTaskSet({ name: 's' });
     await expect(scheduler.submit(set, local('t', () => 1))).resolves.toMatchObject({ attempts: 1, slot: 0, backend: 'async' });
+  });
+});
+
+describe('the context a task keeps', () => {
+  it('is never another task: a task submitted from a task’s code keeps the context that task was submitted in', async () => {
+    const scheduler = make();
+    const set = scheduler.createTaskSet({ name: 'chain' });
+    const result = await scheduler.submit(
+      set,
+      local('parent', async () => {
+        const child = await scheduler.submit(set, local('child', () => currentTaskRecord()));
+        return { parent: currentTaskRecord(), child: child.value };
+      }),
+    );
+    const { parent, child } = result.value as { parent: Task; child: Task };
+    expect(parent).toBeInstanceOf(Task);
+    expect(child).toBeInstanceOf(Task);
+    expect(child).not.toBe(parent);
+    // Keeping the parent would keep every task of a chain reachable until the chain ends.
+    expect(child.outer).not.toBeInstanceOf(Task);
+    expect(child.outer).toBe(parent.outer);
   });
 });
