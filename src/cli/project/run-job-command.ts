@@ -66,12 +66,12 @@ export async function runJobCommand(command: JobCommand, io: CommandIO): Promise
 }
 
 async function runWithStore(session: ProjectSession, plan: JobPlan, store: StateStore, command: JobCommand, events: EventStream, io: CommandIO): Promise<number> {
-  const query = { project: session.project.name, job: plan.job.name, lifecycle: command.lifecycle, args: canonicalArgs(command) };
+  const query = resumeQuery(session, plan, command);
   let resume: ResumeState | undefined;
   if (command.flags.resume) {
     const state = await resumeState(store, query, plan.instances);
     if (state === 'finished') {
-      io.stderr.write(`weft: nothing to resume: the last ${command.lifecycle} of ${plan.job.name} with these arguments finished every instance\n`);
+      io.stderr.write(`weft: ${nothingToResume(plan, command)}\n`);
       return ExitCode.Ok;
     }
     io.stderr.write(state ? `weft: ${state.note}\n` : `weft: no earlier ${command.lifecycle} of ${plan.job.name} with these arguments; running everything\n`);
@@ -123,9 +123,9 @@ async function runDry(session: ProjectSession, plan: JobPlan, command: JobComman
   try {
     let resume: ResumeState | undefined;
     if (command.flags.resume && store) {
-      const state = await resumeState(store, { project: session.project.name, job: plan.job.name, lifecycle: command.lifecycle, args: canonicalArgs(command) }, plan.instances);
+      const state = await resumeState(store, resumeQuery(session, plan, command), plan.instances);
       if (state === 'finished') {
-        io.stdout.write(`nothing to resume: the last ${command.lifecycle} of ${plan.job.name} with these arguments finished every instance\ndry run: nothing was run or written\n`);
+        io.stdout.write(`${nothingToResume(plan, command)}\ndry run: nothing was run or written\n`);
         return ExitCode.Ok;
       }
       resume = state;
@@ -165,6 +165,15 @@ function jobOptions(plan: JobPlan, command: JobCommand, resume: ResumeState | un
 
 function summaryHeader(session: ProjectSession, plan: JobPlan, command: JobCommand): string {
   return `${command.lifecycle} of job ${plan.job.name} (project ${session.project.name}): ${plan.instances.length} instance${plan.instances.length === 1 ? '' : 's'}, ${plan.jobs} at once, ${plan.executor} executor${plan.executor === 'parallel' ? ` (${plan.parallelism} targets at once)` : ''}`;
+}
+
+/** What identifies the runs `--resume` may continue: the project, job, command and arguments. */
+function resumeQuery(session: ProjectSession, plan: JobPlan, command: JobCommand): { project: string; job: string; lifecycle: Phase; args: string } {
+  return { project: session.project.name, job: plan.job.name, lifecycle: command.lifecycle, args: canonicalArgs(command) };
+}
+
+function nothingToResume(plan: JobPlan, command: JobCommand): string {
+  return `nothing to resume: the last ${command.lifecycle} of ${plan.job.name} with these arguments finished every instance`;
 }
 
 /** The arguments in a canonical order, so `--resume` finds a run whatever order they were typed in. */

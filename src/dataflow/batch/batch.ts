@@ -10,8 +10,9 @@
  * User functions never see columns: they see rows, built lazily by {@link rowAt} / `RowCursor`.
  */
 
-/** Column types. Numbers are float64 unless a schema says int32; timestamps are epoch ms. */
-export type ColumnType = 'float64' | 'int32' | 'bool' | 'string' | 'timestamp' | 'any';
+/** Column types. Numbers are float64 unless a schema says int32; timestamps are epoch ms; `any` holds arbitrary values. */
+export const COLUMN_TYPES = ['string', 'float64', 'int32', 'bool', 'timestamp', 'any'] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
 
 /** One named, typed column of a schema. */
 export interface Field {

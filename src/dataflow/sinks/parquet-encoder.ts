@@ -101,10 +101,6 @@ export class ParquetEncoder implements PartEncoder {
   #out: FileOutput;
   #where: string;
   #shape: RowShape | undefined;
-
-  get columns(): readonly string[] | undefined {
-    return this.#shape?.columns;
-  }
   #types: ParquetColumnType[] | undefined;
   #writer: ParquetWriter | undefined;
   #bytes: FileByteWriter | undefined;
@@ -117,6 +113,10 @@ export class ParquetEncoder implements PartEncoder {
     this.#out = out;
     this.#where = where;
     this.#declared = columnTypes;
+  }
+
+  get columns(): readonly string[] | undefined {
+    return this.#shape?.columns;
   }
 
   async write(batch: Batch): Promise<number> {

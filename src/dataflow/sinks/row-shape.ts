@@ -107,6 +107,10 @@ function checkTypedSchema(batch: Batch, shape: RowShape, where: string): void {
   }
 }
 
+/** How to fix rows of different shapes in a CSV or Parquet output. */
+export const ONE_SHAPE_HINT =
+  'Give the rows one shape before writing, e.g. `.map((r) => ({ a: r.a ?? null, b: r.b ?? null }))`, or write NDJSON, which accepts any objects.';
+
 /** The error for a row that does not fit the shape fixed by the part's first batch. */
 export function shapeError(where: string, shape: RowShape, found: string): SinkError {
   const expected =
@@ -116,8 +120,7 @@ export function shapeError(where: string, shape: RowShape, found: string): SinkE
         ? `arrays of at most ${shape.columns.length} values`
         : 'single values (not objects or arrays)';
   return new SinkError(
-    `Expected every row written to ${where} to be ${expected}, as fixed by its first batch, but found ${found}. ` +
-      'Give the rows one shape before writing, e.g. `.map((r) => ({ a: r.a ?? null, b: r.b ?? null }))`, or write NDJSON, which accepts any objects.',
+    `Expected every row written to ${where} to be ${expected}, as fixed by its first batch, but found ${found}. ${ONE_SHAPE_HINT}`,
     { code: 'WEFT_SINK_SHAPE', path: where },
   );
 }

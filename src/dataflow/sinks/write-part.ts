@@ -16,6 +16,7 @@ import { FileOutput } from './file-output.js';
 import { JsonEncoder } from './json-encoder.js';
 import { ParquetEncoder } from './parquet-encoder.js';
 import type { PartEncoder } from './part-encoder.js';
+import { ONE_SHAPE_HINT } from './row-shape.js';
 import type { SinkFormat, SinkOptions } from './sink-options.js';
 import { checkFormat, extensionOf, fillSinkOptions } from './sink-options.js';
 
@@ -112,8 +113,7 @@ export function checkPartColumns(parts: readonly WrittenPart[], target: string):
   if (first === undefined || other === undefined) return;
   throw new SinkError(
     `Expected every part of the output ${target} to have the same columns, but ${basename(first.file)} has [${first.columns!.join(', ')}] and ` +
-      `${basename(other.file)} has [${other.columns!.join(', ')}]; nothing was committed. ` +
-      'Give the rows one shape before writing, e.g. `.map((r) => ({ a: r.a ?? null, b: r.b ?? null }))`, or write NDJSON, which accepts any objects.',
+      `${basename(other.file)} has [${other.columns!.join(', ')}]; nothing was committed. ${ONE_SHAPE_HINT}`,
     { code: 'WEFT_SINK_SHAPE', path: target },
   );
 }

@@ -11,7 +11,7 @@
 import { stat } from 'node:fs/promises';
 import { closest, didYouMean } from '../../config/suggest.js';
 import { describeValue } from '../../errors.js';
-import { VALUE_SCHEMA, type Schema } from '../batch/batch.js';
+import { COLUMN_TYPES, VALUE_SCHEMA, type Schema } from '../batch/batch.js';
 import { planCsvSchema, csvDialect } from './csv-schema.js';
 import { SourceError } from './errors.js';
 import { expandPaths } from './expand-paths.js';
@@ -42,8 +42,8 @@ function checkOptions(format: SourceFormat, options: SourceOptions, minSplits: n
   if (format === 'csv' || format === 'ndjson') checkSchema(options.schema);
 }
 
-/** The column types an explicit schema may give, and names users reach for first. */
-const SCHEMA_TYPES: readonly string[] = ['string', 'float64', 'int32', 'bool', 'timestamp'];
+/** The column types an explicit schema may give (every type but `any`), and names users reach for first. */
+const SCHEMA_TYPES: readonly string[] = COLUMN_TYPES.filter((t) => t !== 'any');
 const TYPE_ALIASES: Readonly<Record<string, string>> = {
   int: 'int32', integer: 'int32', long: 'int32', int64: 'int32', number: 'float64', double: 'float64', float: 'float64', decimal: 'float64',
   boolean: 'bool', str: 'string', text: 'string', date: 'timestamp', datetime: 'timestamp',
