@@ -137,7 +137,7 @@ function fieldOf(record: unknown, field: string | number | undefined, name: stri
 }
 
 /** Flink's keyed sum/min/max: the first record of the key with the aggregated fields replaced. */
-function replaceFields(first: unknown, aggs: readonly AggDef[], values: unknown[]): unknown {
+export function replaceFields(first: unknown, aggs: readonly AggDef[], values: unknown[]): unknown {
   if (Array.isArray(first)) {
     const copy = [...(first as unknown[])];
     aggs.forEach((agg, a) => (copy[agg.field as number] = values[a]));

@@ -17,6 +17,7 @@ import type { AggEntry } from './aggregate.js';
 export const ENTRY_KEY_FIELD = '\u0000entry.key';
 const KEY = ENTRY_KEY_FIELD;
 const FIRST = '\u0000entry.first';
+const ACC_PREFIX = '\u0000entry.acc';
 /** The longest tuple whose elements travel as columns of their own. */
 const MAX_TUPLE = 16;
 
@@ -30,26 +31,61 @@ export function isEntryBatch(batch: Batch): boolean {
   return batch.schema.fields[0]?.name === KEY;
 }
 
-/** Entries as a columnar batch (`accCount` accumulators each). */
-export function entriesBatch(entries: readonly AggEntry[], accCount: number): Batch {
-  const n = entries.length;
+/**
+ * An entry batch's columns, as an aggregator that keeps its state column-wise builds them: the
+ * key column, the first records (one `any` column, one column per tuple element, or none when
+ * they are all `null`) and one column per accumulator. The result is the batch
+ * {@link entriesBatch} makes of the same entries.
+ */
+export interface EntryColumns {
+  readonly length: number;
+  readonly key: Column;
+  readonly firsts?: Column | readonly Column[] | undefined;
+  readonly accs: readonly Column[];
+}
+
+/** An entry batch from its columns. */
+export function entryBatch(parts: EntryColumns): Batch {
   const fields: Field[] = [];
   const columns: Column[] = [];
   const add = (name: string, column: Column): void => {
     fields.push({ name, type: column.type, nullable: true });
     columns.push(column);
   };
-  add(KEY, valueColumn(n, (i) => entries[i]![0]));
+  add(KEY, parts.key);
+  const firsts = parts.firsts;
+  if (Array.isArray(firsts)) firsts.forEach((column: Column, k) => add(firstItemField(k), column));
+  else if (firsts !== undefined) add(FIRST, firsts as Column);
+  parts.accs.forEach((column, a) => add(entryAccField(a), column));
+  return { schema: { fields }, length: parts.length, columns };
+}
+
+/** Entries as a columnar batch (`accCount` accumulators each). */
+export function entriesBatch(entries: readonly AggEntry[], accCount: number): Batch {
+  const n = entries.length;
   const width = tupleWidth(entries);
-  if (width >= 0) for (let k = 0; k < width; k++) add(firstItemField(k), valueColumn(n, (i) => (entries[i]![1] as unknown[])[k]));
-  else if (entries.some((e) => e[1] !== null)) add(FIRST, { type: 'any', values: entries.map((e) => e[1]) });
-  for (let a = 0; a < accCount; a++) add(entryAccField(a), valueColumn(n, (i) => entries[i]![2][a]));
-  return { schema: { fields }, length: n, columns };
+  let firsts: EntryColumns['firsts'];
+  if (width >= 0) firsts = Array.from({ length: width }, (_, k) => valueColumn(n, (i) => (entries[i]![1] as unknown[])[k]));
+  else if (entries.some((e) => e[1] !== null)) firsts = { type: 'any', values: entries.map((e) => e[1]) };
+  const accs = Array.from({ length: accCount }, (_, a) => valueColumn(n, (i) => entries[i]![2][a]));
+  return entryBatch({ length: n, key: valueColumn(n, (i) => entries[i]![0]), firsts, accs });
+}
+
+/**
+ * The column {@link valueColumn} makes of `keys`, all different (an aggregator's keys): strings
+ * then need no lookup to be dictionary-encoded — the keys are the dictionary.
+ */
+export function distinctKeyColumn(keys: readonly unknown[]): Column {
+  const n = keys.length;
+  if (n === 0 || !keys.every((k) => typeof k === 'string')) return valueColumn(n, (i) => keys[i]);
+  const indices = new Int32Array(n);
+  for (let i = 0; i < n; i++) indices[i] = i;
+  return { type: 'string', indices, dictionary: keys.slice() };
 }
 
 /** The name of an entry batch's column of accumulator `a`. */
 export function entryAccField(a: number): string {
-  return `\u0000entry.acc${a}`;
+  return `${ACC_PREFIX}${a}`;
 }
 
 /** The length of every first record when they are all tuples of one length (1 to {@link MAX_TUPLE}), else -1. */
@@ -61,24 +97,32 @@ function tupleWidth(entries: readonly AggEntry[]): number {
   return width;
 }
 
+/** Reads the first record of an entry batch's row (`null` when the batch carries none). */
+export function entryFirstReader(batch: Batch): (i: number) => unknown {
+  const fields = batch.schema.fields;
+  if (fields[1]?.name === FIRST) return reader(batch.columns[1]!);
+  const items: Array<(i: number) => unknown> = [];
+  while (fields[items.length + 1]?.name === firstItemField(items.length)) items.push(reader(batch.columns[items.length + 1]!));
+  return items.length > 0 ? (i) => items.map((item) => item(i)) : () => null;
+}
+
 /** Calls `each` with every entry of an entry batch, in order (the `accs` array is reused). */
 export function forEachEntry(batch: Batch, each: (entry: AggEntry) => void): void {
-  const fields = batch.schema.fields;
   const readKey = reader(batch.columns[0]!);
-  let c = 1;
-  let firstAt: (i: number) => unknown = () => null;
-  if (fields[c]?.name === FIRST) firstAt = reader(batch.columns[c++]!);
-  else {
-    const items: Array<(i: number) => unknown> = [];
-    while (fields[c]?.name === firstItemField(items.length)) items.push(reader(batch.columns[c++]!));
-    if (items.length > 0) firstAt = (i) => items.map((item) => item(i));
-  }
-  const read = batch.columns.slice(c).map(reader);
+  const firstAt = entryFirstReader(batch);
+  const read = batch.columns.filter((_, c) => batch.schema.fields[c]!.name.startsWith(ACC_PREFIX)).map(reader);
   const accs = new Array<unknown>(read.length);
   for (let i = 0; i < batch.length; i++) {
     for (let a = 0; a < accs.length; a++) accs[a] = read[a]!(i);
     each([readKey(i), firstAt(i), accs]);
   }
+}
+
+/** The entries of an entry batch, each with its own arrays. */
+export function entriesOf(batch: Batch): AggEntry[] {
+  const out: AggEntry[] = [];
+  forEachEntry(batch, ([key, first, accs]) => out.push([key, first, [...accs]]));
+  return out;
 }
 
 /** A column of values: strings dictionary-encoded, numbers float64, anything else as it is. */

@@ -19,9 +19,10 @@ import { UsageError } from '../../errors.js';
 import type { TaskContext, UserFunction } from '../../runtime/index.js';
 import { isValueBatch, rowAt, type Batch } from '../batch/index.js';
 import { Aggregator, type AggEntry } from './aggregate.js';
-import { ENTRY_KEY_FIELD, entryAccField, forEachEntry, isEntryBatch } from './entry-batch.js';
+import { ENTRY_KEY_FIELD, entryAccField, entryFirstReader, forEachEntry, isEntryBatch } from './entry-batch.js';
 import { TypedPartialAggregator, typedAggregationApplies } from './typed-aggregate.js';
 import { compareKeys, compileKey, groupKey, type KeyFn } from './keys.js';
+import type { AggDef } from '../plan/logical.js';
 import type { FnSpec, KeySpec, OpSpec } from './task-spec.js';
 
 /** Where an operator sends its output. */
@@ -213,7 +214,6 @@ function emitItems(items: unknown, next: Operator, name: string): void {
 function aggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, keySpec: KeySpec, key: KeyFn, next: Operator): Operator {
   if (spec.phase === 'final') return finalAggregateOperator(spec, next);
   const keepFirst = spec.style === 'record';
-  const close = (entries: unknown[]): Pushed => after(emit(next, entries), () => next.close());
   // Partial phase: typed batches fold column-wise while they can; the first batch or record that
   // cannot hands the state to the generic aggregator for the rest of the task.
   let typed =
@@ -237,19 +237,27 @@ function aggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, keySpec: 
       }
     },
     flush: () => undefined,
-    close: () => close(typed !== undefined ? typed.entries() : toGeneric().entries()),
+    close: () => {
+      // Typed state leaves as one entry batch, for the exchange to split column-wise (outputs.ts).
+      if (typed === undefined || next.addBatch === undefined) return after(emit(next, typed?.entries() ?? toGeneric().entries()), () => next.close());
+      const entries = typed.entryBatch();
+      if (entries.length > 0) next.addBatch(entries);
+      return after(next.flush(), () => next.close());
+    },
   };
 }
 
 /**
- * The final phase of an aggregation. Spark-style rows of sums and counts (their partial entries are
- * numbers, merged by adding) fold entry batches column-wise and leave as one typed batch while
- * every batch allows it; anything else merges entry by entry into the generic aggregator.
+ * The final phase of an aggregation. Sums and counts (their partial entries are numbers, merged by
+ * adding) fold entry batches column-wise while every batch allows it, and leave as one typed batch
+ * (Spark-style rows) or as records built from the typed state (Flink-style records, pairs);
+ * anything else merges entry by entry into the generic aggregator.
  */
 function finalAggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, next: Operator): Operator {
   const { keyName, aggs, style } = spec;
-  const summed = style === 'row' && aggs.every((a) => a.kind === 'sum' || a.kind === 'count') && !aggs.some((a) => a.as === keyName);
-  let typed = summed ? new TypedPartialAggregator(aggs.map((a, i) => ({ kind: 'sum', field: entryAccField(i), as: a.as })), ENTRY_KEY_FIELD, spec.name, false) : undefined;
+  const summed = aggs.every((a) => a.kind === 'sum' || a.kind === 'count') && (style !== 'row' || !aggs.some((a) => a.as === keyName));
+  const sums = aggs.map((a, i): AggDef => ({ kind: 'sum', field: entryAccField(i), as: a.as }));
+  let typed = summed ? new TypedPartialAggregator(sums, ENTRY_KEY_FIELD, spec.name, style === 'record', entryFirstReader) : undefined;
   let generic: Aggregator | undefined;
   const toGeneric = (): Aggregator => {
     generic ??= new Aggregator(aggs, spec.name, style === 'record');
@@ -268,6 +276,7 @@ function finalAggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, next
     },
     flush: () => undefined,
     close: () => {
+      if (typed !== undefined && style !== 'row') return after(emit(next, typed.records(style, aggs)), () => next.close());
       if (typed === undefined || next.addBatch === undefined) return after(emit(next, toGeneric().results(style, keyName)), () => next.close());
       const rows = typed.rowsBatch(keyName);
       if (rows.length > 0) next.addBatch(rows);

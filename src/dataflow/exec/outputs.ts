@@ -8,7 +8,7 @@ import { isValueBatch, rowsOf, valueBatch, type Batch } from '../batch/index.js'
 import { operatorIndexForKey } from '../key-groups.js';
 import { compareKeys, compileKey } from './keys.js';
 import type { AggEntry } from './aggregate.js';
-import { entriesBatch } from './entry-batch.js';
+import { ENTRY_KEY_FIELD, entriesBatch, entriesOf, isEntryBatch } from './entry-batch.js';
 import { hashTargets, splitByTargets } from './typed-partition.js';
 import { writeOutput } from './write-output.js';
 import type { FnSpec, TaskResultData, TaskSpec, TaskStats } from './task-spec.js';
@@ -114,8 +114,11 @@ function partitionedOutput(spec: TaskSpec, fns: ReadonlyMap<FnSpec, UserFunction
   return {
     push: add,
     pushBatch: (batch) => {
-      const targets = typedKey !== undefined && output.kind === 'hash' && !isValueBatch(batch) ? hashTargets(batch, typedKey, output.maxParallelism, output.parallelism) : undefined;
-      if (targets === undefined) return add(recordsOf(batch));
+      // An entry batch (a typed partial aggregation's state) is keyed by its key column.
+      const entries = accCount >= 0 && isEntryBatch(batch);
+      const field = entries ? ENTRY_KEY_FIELD : typedKey;
+      const targets = field !== undefined && output.kind === 'hash' && !isValueBatch(batch) ? hashTargets(batch, field, output.maxParallelism, output.parallelism) : undefined;
+      if (targets === undefined) return add(entries ? entriesOf(batch) : recordsOf(batch));
       flush();
       rows += batch.length;
       splitByTargets(batch, targets, parts.count).forEach((piece, p) => piece && done[p]!.push(piece));

@@ -42,7 +42,8 @@ async function feed(spec: TaskSpec, ctx: TaskContext, fns: Awaited<ReturnType<ty
   // A word count's source stage runs column-wise over the bytes (token-count.ts).
   const tokens = tokenCountPlan(spec);
   if (tokens !== undefined) {
-    output.push(await countTokens(tokens, stats, ctx));
+    const entries = await countTokens(tokens, stats, ctx);
+    if (entries.length > 0) output.pushBatch(entries);
     return output.result();
   }
   const chain = buildChain(spec.chain, fns, ctx, sink);

@@ -18,7 +18,8 @@ import { abortReason } from '../../runtime/abort-reason.js';
 import type { AggDef } from '../plan/logical.js';
 import { newSplitStats, type FileSplit } from '../sources/index.js';
 import { readTextTokens, splitsBytewise, type TokenRun } from '../sources/text-tokens.js';
-import type { AggEntry } from './aggregate.js';
+import type { Batch, Column } from '../batch/index.js';
+import { distinctKeyColumn, entryBatch } from './entry-batch.js';
 import { DictionarySlots } from './dictionary-slots.js';
 import type { TaskSpec, TaskStats } from './task-spec.js';
 
@@ -49,9 +50,10 @@ export function tokenCountPlan(spec: TaskSpec): TokenCountPlan | undefined {
 
 /**
  * Counts the tokens of the plan's splits, in split order; resolves to the partial entries, one per
- * distinct token in first-seen order, as the chain's combiner would have emitted them.
+ * distinct token in first-seen order, as the chain's combiner would have emitted them (as one
+ * entry batch).
  */
-export async function countTokens(plan: TokenCountPlan, stats: TaskStats, ctx: TaskContext): Promise<AggEntry[]> {
+export async function countTokens(plan: TokenCountPlan, stats: TaskStats, ctx: TaskContext): Promise<Batch> {
   const counter = new TokenCounter(plan.aggs.map((a) => (a.kind === 'count' ? 1 : plan.second)));
   for (const split of plan.splits) {
     for await (const run of readTextTokens(split, plan.separator, newSplitStats(), ctx.signal)) {
@@ -60,7 +62,7 @@ export async function countTokens(plan: TokenCountPlan, stats: TaskStats, ctx: T
       if (ctx.signal.aborted) throw abortReason(ctx.signal);
     }
   }
-  return counter.entries(plan.keepFirst ? (key) => [key, plan.second] : () => null);
+  return counter.entryBatch(plan.keepFirst ? plan.second : undefined);
 }
 
 /** Per distinct token: a slot, and per aggregation the sum of its increments. */
@@ -74,6 +76,14 @@ class TokenCounter {
   readonly #slotByEntry = new DictionarySlots();
   /** Scratch: the slot of each token of the current run. */
   #runSlots = new Int32Array(0);
+  /**
+   * While the task has seen one dictionary whose strings all differ (see `ByteInterner.distinct`):
+   * that dictionary, whose entries are the slots — entries are numbered in first-seen order too —
+   * so no token needs a map lookup. `null` once a run did not allow it (then the map is used).
+   */
+  #direct: readonly string[] | undefined | null;
+  /** Entries of the direct dictionary counted so far. */
+  #directSize = 0;
 
   constructor(increments: readonly number[]) {
     this.#increments = increments;
@@ -81,6 +91,10 @@ class TokenCounter {
   }
 
   add(run: TokenRun): void {
+    if (this.#direct !== null) {
+      if (run.distinct && (this.#direct === undefined || this.#direct === run.dictionary)) return this.#addDirect(run);
+      this.#leaveDirect();
+    }
     const byEntry = this.#slotByEntry.of(run.dictionary);
     const { entries, length, dictionary } = run;
     if (this.#runSlots.length < length) this.#runSlots = new Int32Array(length);
@@ -98,9 +112,58 @@ class TokenCounter {
     }
   }
 
-  /** The entries in first-seen order; `first` gives a key's first record. */
-  entries(first: (key: string) => unknown): AggEntry[] {
-    return this.#keys.map((key, s) => [key, first(key), this.#sums.map((sums) => sums[s]!)]);
+  /** Counts a run of the direct dictionary: every dictionary entry is a token of this run or an earlier one (see `TokenRun`). */
+  #addDirect(run: TokenRun): void {
+    this.#direct = run.dictionary;
+    this.#directSize = run.dictionary.length;
+    this.#reserve(this.#directSize);
+    const { entries, length } = run;
+    for (let a = 0; a < this.#increments.length; a++) {
+      const increment = this.#increments[a]!;
+      const sums = this.#sums[a]!;
+      for (let i = 0; i < length; i++) sums[entries[i]!]! += increment;
+    }
+  }
+
+  /** From here on, slots come from the map: it learns the direct dictionary's keys, which keep their slots. */
+  #leaveDirect(): void {
+    const dictionary = this.#direct;
+    this.#direct = null;
+    if (dictionary === undefined || dictionary === null) return;
+    const byEntry = this.#slotByEntry.of(dictionary);
+    for (let entry = 0; entry < this.#directSize; entry++) {
+      const key = dictionary[entry]!;
+this.#slots.set(key, entry);
+      this.#keys.push(key);
+byEntry[entry] = entry;
+    }
+  }
+
+  /** The keys in slot order. */
+  #keysInOrder(): readonly string[] {
+    return this.#direct === undefined || this.#direct === null ? this.#keys : this.#direct.slice(0, this.#directSize);
+  }
+
+  #reserve(slots: number): void {
+    if (slots <= this.#sums[0]!.length) return;
+    const size = Math.max(slots, this.#sums[0]!.length * 2);
+    this.#sums = this.#sums.map((sums) => {
+      const next = new Float64Array(size);
+      next.set(sums);
+      return next;
+    });
+  }
+
+  /**
+   * The entries in first-seen order as one entry batch (entry-batch.ts); with `second`, each key's
+   * first record is `[key, second]`.
+   */
+  entryBatch(second: number | undefined): Batch {
+    const keys = this.#keysInOrder();
+    const n = keys.length;
+    const key = distinctKeyColumn(keys);
+    const firsts: Column[] | undefined = second === undefined ? undefined : [key, { type: 'float64', values: new Float64Array(n).fill(second) }];
+    return entryBatch({ length: n, key, firsts, accs: this.#sums.map((sums): Column => ({ type: 'float64', values: sums.slice(0, n) })) });
   }
 
   #slot(key: string): number {
@@ -109,13 +172,7 @@ class TokenCounter {
     slot = this.#keys.length;
     this.#slots.set(key, slot);
     this.#keys.push(key);
-    if (slot === this.#sums[0]!.length) {
-      this.#sums = this.#sums.map((sums) => {
-        const next = new Float64Array(sums.length * 2);
-        next.set(sums);
-        return next;
-      });
-    }
+    this.#reserve(slot + 1);
     return slot;
   }
 }

@@ -11,9 +11,9 @@
  */
 import { rowAt, type Batch, type Column, type Field, type Validity } from '../batch/index.js';
 import type { AggDef } from '../plan/logical.js';
-import { Aggregator, type AggEntry } from './aggregate.js';
+import { Aggregator, replaceFields, type AggEntry } from './aggregate.js';
 import { DictionarySlots } from './dictionary-slots.js';
-import { valueColumn } from './entry-batch.js';
+import { distinctKeyColumn, entryBatch, valueColumn } from './entry-batch.js';
 
 /** Aggregations the fast path folds; `first`/`last` keep the generic path. */
 const TYPED_KINDS: ReadonlySet<AggDef['kind']> = new Set(['sum', 'count', 'min', 'max', 'avg']);
@@ -21,6 +21,16 @@ const TYPED_KINDS: ReadonlySet<AggDef['kind']> = new Set(['sum', 'count', 'min',
 /** Whether the typed path can ever apply to these aggregations (a cheap check made once per operator). */
 export function typedAggregationApplies(aggs: readonly AggDef[]): boolean {
   return aggs.every((a) => TYPED_KINDS.has(a.kind) && (a.kind === 'count' || a.field !== undefined));
+}
+
+/** How a batch gives the first record of its rows. */
+export type FirstReader = (batch: Batch) => (row: number) => unknown;
+
+const rowReader: FirstReader = (batch) => (row) => rowAt(batch, row);
+
+function hasNaN(values: Float64Array | Int32Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (values[i] !== values[i]) return true;
+  return false;
 }
 
 /** A float64 or int32 column, as the folds read it. */
@@ -48,13 +58,21 @@ export class TypedPartialAggregator {
   #rowSlots = new Int32Array(0);
   /** The slots of the last string dictionary's ids. */
   readonly #slotById = new DictionarySlots();
+  readonly #firstReader: FirstReader;
+  /** The first record of a row of the batch being folded. */
+  #firstOf: (row: number) => unknown = () => null;
 
-  /** @param keepFirst - whether entries carry each key's first record (see {@link Aggregator}). */
-  constructor(aggs: readonly AggDef[], field: string, name: string, keepFirst = true) {
+  /**
+   * @param keepFirst - whether entries carry each key's first record (see {@link Aggregator}).
+   * @param firstReader - how a batch gives a row's first record: the row itself, or (for a
+   *   final phase folding entry batches) the entry's first record.
+   */
+  constructor(aggs: readonly AggDef[], field: string, name: string, keepFirst = true, firstReader: FirstReader = rowReader) {
     this.#aggs = aggs;
     this.#field = field;
     this.#name = name;
     this.#keepFirst = keepFirst;
+    this.#firstReader = firstReader;
     this.#values = aggs.map(() => new Float64Array(this.#capacity));
     this.#counts = aggs.map(() => new Float64Array(this.#capacity));
   }
@@ -75,8 +93,11 @@ export class TypedPartialAggregator {
       const c = fields.findIndex((f) => f.name === String(agg.field));
       const column = c < 0 ? undefined : batch.columns[c];
       if (column === undefined || (column.type !== 'float64' && column.type !== 'int32')) return false;
+      // min/max order NaN after every number (accumulators.ts), which `<` cannot: the generic path does.
+      if ((agg.kind === 'min' || agg.kind === 'max') && column.type === 'float64' && hasNaN(column.values, batch.length)) return false;
       valueColumns.push(column);
     }
+    if (this.#keepFirst) this.#firstOf = this.#firstReader(batch);
     const slots = this.#slotsOf(batch, keyColumn);
     for (let a = 0; a < this.#aggs.length; a++) this.#fold(this.#aggs[a]!.kind, a, slots, batch.length, valueColumns[a]);
     return true;
@@ -93,12 +114,12 @@ export class TypedPartialAggregator {
       const byId = this.#slotById.of(dictionary);
       for (let i = 0; i < n; i++) {
         if (validity !== undefined && (validity[i >> 3]! & (1 << (i & 7))) === 0) {
-          out[i] = this.#slot(null, null, batch, i);
+          out[i] = this.#slot(null, null, i);
           continue;
         }
         const id = indices[i]!;
         let slot = byId[id]!;
-        if (slot < 0) byId[id] = slot = this.#slot(dictionary[id], dictionary[id], batch, i);
+        if (slot < 0) byId[id] = slot = this.#slot(dictionary[id], dictionary[id], i);
         out[i] = slot;
       }
       return out;
@@ -108,19 +129,19 @@ export class TypedPartialAggregator {
       const valid = validity === undefined || (validity[i >> 3]! & (1 << (i & 7))) !== 0;
       const key = valid ? values[i]! : null;
       // The generic path's group key: numbers as they are, with -0 grouped as 0 (a Map does that).
-      out[i] = this.#slot(key, key, batch, i);
+      out[i] = this.#slot(key, key, i);
     }
     return out;
   }
 
-  #slot(groupKey: unknown, key: unknown, batch: Batch, row: number): number {
+  #slot(groupKey: unknown, key: unknown, row: number): number {
     let slot = this.#slots.get(groupKey);
     if (slot !== undefined) return slot;
     slot = this.#keys.length;
     this.#slots.set(groupKey, slot);
     this.#keys.push(key);
     // Each key's first record, as the generic entries carry it (Flink-style `keyBy().sum()` outputs it).
-    this.#firsts.push(this.#keepFirst ? rowAt(batch, row) : null);
+    this.#firsts.push(this.#keepFirst ? this.#firstOf(row) : null);
     if (slot >= this.#capacity) this.#grow();
     return slot;
   }
@@ -171,6 +192,35 @@ export class TypedPartialAggregator {
         return value;
       });
       out.push([this.#keys[s], this.#firsts[s], accs]);
+    }
+    return out;
+  }
+
+  /**
+   * The partial entries as one entry batch (entry-batch.ts): exactly `entriesBatch(entries())`,
+   * built from the accumulator arrays without an entry object per key.
+   */
+  entryBatch(): Batch {
+    const n = this.#keys.length;
+    const accs = this.#aggs.map((agg, a): Column => {
+      const values = this.#values[a]!;
+      const seen = this.#counts[a]!;
+      if (agg.kind === 'avg') return { type: 'any', values: Array.from({ length: n }, (_, s) => [values[s], seen[s]]) };
+      if ((agg.kind === 'min' || agg.kind === 'max') && !seen.subarray(0, n).every((x) => x !== 0)) return valueColumn(n, (s) => (seen[s] === 0 ? undefined : values[s]));
+      return { type: 'float64', values: values.slice(0, n) };
+    });
+    return entryBatch({ length: n, key: distinctKeyColumn(this.#keys), firsts: this.#keepFirst ? { type: 'any', values: this.#firsts.slice() } : undefined, accs });
+  }
+
+  /**
+   * The finished records, one per key in first-seen order, for sums and counts (whose result is
+   * their accumulator): Flink-style `record`s (the key's first record with the aggregated fields
+   * replaced) or `[key, value]` pairs — what the generic aggregator's `results` gives.
+   */
+  records(style: 'record' | 'pair', aggs: readonly AggDef[]): unknown[] {
+    const out = new Array<unknown>(this.#keys.length);
+    for (let s = 0; s < out.length; s++) {
+      out[s] = style === 'pair' ? [this.#keys[s], this.#values[0]![s]] : replaceFields(this.#firsts[s], aggs, this.#values.map((values) => values[s]));
     }
     return out;
   }

@@ -49,7 +49,14 @@ export function splitByTargets(batch: Batch, targets: Uint32Array, count: number
 
 /** The rows `take` of a batch, in that order. */
 export function takeRows(batch: Batch, take: Uint32Array): Batch {
-  return { schema: batch.schema, length: take.length, columns: batch.columns.map((c) => takeColumn(c, take)) };
+  // A column a batch holds twice (an entry's key and its first record's key) is taken once and stays shared.
+  const taken = new Map<Column, Column>();
+  const columns = batch.columns.map((c) => {
+    let column = taken.get(c);
+    if (column === undefined) taken.set(c, (column = takeColumn(c, take)));
+    return column;
+  });
+  return { schema: batch.schema, length: take.length, columns };
 }
 
 function takeColumn(column: Column, take: Uint32Array): Column {

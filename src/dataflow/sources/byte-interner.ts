@@ -46,6 +46,7 @@ export class ByteInterner {
   #pool = new Uint8Array(4096);
   #poolLength = 0;
   #strings: string[] = [];
+  #distinct = true;
 
   /** Number of entries. */
   get size(): number {
@@ -55,6 +56,15 @@ export class ByteInterner {
   /** The string of an entry. */
   text(entry: number): string {
     return this.#strings[entry]!;
+  }
+
+  /**
+   * True while no two entries can have the same string: no entry's text holds U+FFFD, the
+   * replacement for invalid UTF-8 (a literal U+FFFD counts too, to keep the check one lookup).
+   * Then an entry number identifies a string, not only a byte sequence.
+   */
+  get distinct(): boolean {
+    return this.#distinct;
   }
 
   /** Every entry's string, by entry (the live table: it grows as entries are added, until {@link ByteInterner.trim}). */
@@ -98,6 +108,7 @@ export class ByteInterner {
     this.#table = new Int32Array(1024 * STRIDE);
     this.#strings = [];
     this.#poolLength = 0;
+    this.#distinct = true;
     return true;
   }
 
@@ -141,7 +152,10 @@ export class ByteInterner {
     this.#hashes[entry] = hash;
     this.#lengths[entry] = length;
     // A Buffer decodes in place; wrapping a plain Uint8Array first costs an object per string.
-    this.#strings.push(Buffer.isBuffer(buf) ? buf.toString('utf8', start, end) : Buffer.from(buf.buffer, buf.byteOffset + start, length).toString('utf8'));
+    const text = Buffer.isBuffer(buf) ? buf.toString('utf8', start, end) : Buffer.from(buf.buffer, buf.byteOffset + start, length).toString('utf8');
+    // Invalid UTF-8 decodes to U+FFFD, so two byte strings may then give one string.
+    if (this.#distinct && text.includes('\uFFFD')) this.#distinct = false;
+    this.#strings.push(text);
     const table = this.#table;
     table[at] = entry + 1;
     table[at + 1] = a;

@@ -27,6 +27,12 @@ export interface TokenRun {
   readonly dictionary: readonly string[];
   /** Lines the run's tokens came from. */
   readonly lines: number;
+  /**
+   * Whether the dictionary's strings all differ (no invalid UTF-8 made two alike), so an entry
+   * identifies a token's string. Every dictionary entry is a token of this run or of an earlier
+   * one with the same dictionary, numbered in the order the tokens first occur.
+   */
+  readonly distinct: boolean;
 }
 
 /** Whether the text reader's tokens can be split byte-wise on `separator`: one ASCII character other than a line end. */
@@ -79,7 +85,7 @@ class LineTokens {
   }
 
   run(): TokenRun {
-    return { entries: this.#entries, length: this.length, dictionary: this.#interner.table, lines: this.lines };
+    return { entries: this.#entries, length: this.length, dictionary: this.#interner.table, lines: this.lines, distinct: this.#interner.distinct };
   }
 
   /** Starts the next run (the interner forgets its entries once it holds too many). */

@@ -84,9 +84,10 @@ describe.each(['async', 'thread'] as const)('a word count on the %s backend', (b
   afterAll(() => env.close());
 
   it('gives exactly what calling the functions gives, in the same order, at every parallelism and split size', async () => {
-    for (const [parallelism, splitSize] of [[1, undefined], [2, 64], [3, 7]] as const) {
+    // Runs of 4 tokens: one split's dictionary spans many runs, and the invalid bytes arrive after valid ones.
+    for (const [parallelism, splitSize, batchRows] of [[1, undefined, undefined], [2, 64, undefined], [3, 7, undefined], [1, undefined, 4]] as const) {
       env.setParallelism(parallelism);
-      const source = () => env.readText(join(dir, '*.txt'), splitSize === undefined ? {} : { splitSize });
+      const source = () => env.readText(join(dir, '*.txt'), { ...(splitSize === undefined ? {} : { splitSize }), ...(batchRows === undefined ? {} : { batchRows }) });
       const called = source()
         .flatMap((line: string) => {
           const words = line.split(' ');

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { batchFromRows, isValueBatch, rowsOf, valueBatch, type Batch, type Schema } from '../../../src/dataflow/batch/index.js';
 import { buildChain } from '../../../src/dataflow/exec/operators.js';
 import { createOutput } from '../../../src/dataflow/exec/outputs.js';
-import { forEachEntry } from '../../../src/dataflow/exec/entry-batch.js';
+import { TypedPartialAggregator } from '../../../src/dataflow/exec/typed-aggregate.js';
+import { entriesBatch, entriesOf, isEntryBatch } from '../../../src/dataflow/exec/entry-batch.js';
 import type { OpSpec, TaskSpec, TaskStats } from '../../../src/dataflow/exec/task-spec.js';
 import type { AggDef } from '../../../src/dataflow/plan/logical.js';
 import type { TaskContext } from '../../../src/runtime/index.js';
@@ -57,11 +58,11 @@ const AGGS: AggDef[] = [
   { kind: 'avg', field: 'w', as: 'mean' },
 ];
 
-/** Runs a partial aggregation chain over `feed` and returns what it emitted (its entries). */
+/** Runs a partial aggregation chain over `feed` and returns what it emitted (its entries; a typed state leaves as one entry batch). */
 function partial(key: string, style: 'record' | 'row' | 'pair', aggs: readonly AggDef[], feed: (chain: ReturnType<typeof buildChain>) => void): unknown[] {
   const spec: OpSpec = { op: 'aggregate', phase: 'partial', key: { kind: 'field', field: key }, aggs, style, keyName: key, name: 'agg' };
   const out: unknown[] = [];
-  const chain = buildChain([spec], new Map(), ctx, { push: (records) => out.push(...records), pushBatch: (batch) => out.push(...rowsOf(batch)) });
+  const chain = buildChain([spec], new Map(), ctx, { push: (records) => out.push(...records), pushBatch: (batch) => out.push(...(isEntryBatch(batch) ? entriesOf(batch) : rowsOf(batch))) });
   feed(chain);
   void chain.close();
   return out;
@@ -94,6 +95,28 @@ describe('typed partial aggregation', () => {
     expect(partial('k', 'row', AGGS, feed(true))).toEqual(partial('k', 'row', AGGS, feed(false)));
     const stringValues = batchFromRows([{ k: 'a', v: 'x' }], { fields: [{ name: 'k', type: 'string', nullable: true }, { name: 'v', type: 'string', nullable: true }] });
     expect(() => partial('k', 'row', [{ kind: 'sum', field: 'v', as: 's' }], (chain) => void chain.pushBatch(stringValues))).toThrow(/expected field "v" to be a number/);
+  });
+
+  it('leaves a batch with NaN to the generic path for min/max, which orders NaN after every number', () => {
+    const rows = randomRows(1500, 5).map((r, i) => (i % 97 === 3 ? { ...r, v: Number.NaN } : r));
+    const batches = typedBatches(rows, 400);
+    const run = (typed: boolean): unknown[] => partial('k', 'row', AGGS, (chain) => batches.forEach((b) => void (typed ? chain.pushBatch(b) : chain.push(rowsOf(b)))));
+    const typed = run(true);
+    expect(typed).toEqual(run(false));
+    // Some key's max saw NaN first and still ends at NaN only if every value was NaN: here none is.
+    expect((typed as Array<[unknown, unknown, unknown[]]>).every(([, , accs]) => accs[3] === undefined || !Number.isNaN(accs[3]))).toBe(false);
+  });
+
+  it('hands its state over as one entry batch equal to the generic entries\' batch', () => {
+    for (const style of ['row', 'record'] as const) {
+      const spec: OpSpec = { op: 'aggregate', phase: 'partial', key: { kind: 'field', field: 'k' }, aggs: AGGS, style, keyName: 'k', name: 'agg' };
+      const batches: Batch[] = [];
+      const chain = buildChain([spec], new Map(), ctx, { push: () => expect.unreachable('records'), pushBatch: (batch) => batches.push(batch) });
+      typedBatches(randomRows(3000, 6), 500).forEach((b) => void chain.pushBatch(b));
+      void chain.close();
+      expect(batches).toHaveLength(1);
+      expect(batches[0]).toEqual(entriesBatch(entriesOf(batches[0]!), AGGS.length));
+    }
   });
 
   it('keeps the generic path for first/last and for a key column it cannot read', () => {
@@ -161,6 +184,37 @@ describe('typed final aggregation', () => {
     });
   }
 
+  it('gives Flink-style records and pairs from the typed state, exactly the generic ones, in order', () => {
+    const random = prng(50);
+    // Partial entries of `keyBy(0).sum(1)` over [word, n] tuples from three tasks: first records are tuples.
+    const partials = Array.from({ length: 3 }, () => {
+      const sums = new Map<string, number>();
+      for (let i = 0; i < 400; i++) {
+        const word = `w${Math.floor(random() * 60)}`;
+        sums.set(word, (sums.get(word) ?? 0) + Math.round(random() * 100) / 10);
+      }
+      return [...sums].map(([word, sum]): [unknown, unknown, unknown[]] => [word, [word, 1], [sum, 2]]);
+    });
+    const aggs: AggDef[] = [{ kind: 'sum', field: 1, as: '1' }, { kind: 'count', as: 'n' }];
+    const records = vi.spyOn(TypedPartialAggregator.prototype, 'records');
+    for (const style of ['record', 'pair'] as const) {
+      const run = (inputs: Batch[]): unknown[] => {
+        const spec: OpSpec = { op: 'aggregate', phase: 'final', key: { kind: 'field', field: 0 }, aggs: style === 'pair' ? aggs.slice(0, 1) : aggs, style, keyName: 'key', name: 'agg' };
+        const out: unknown[] = [];
+        const chain = buildChain([spec], new Map(), ctx, { push: (r) => out.push(...r), pushBatch: () => expect.unreachable('a batch') });
+        inputs.forEach((b) => void chain.pushBatch(b));
+        void chain.close();
+        return out;
+      };
+      records.mockClear();
+      const typed = run(partials.map((entries) => entriesBatch(entries, 2)));
+      expect(records).toHaveBeenCalledTimes(1);
+      expect(typed).toEqual(run(partials.map((entries) => valueBatch(entries))));
+      expect(typed).toHaveLength(60);
+    }
+    records.mockRestore();
+  });
+
   it('switches to the generic path for a batch it cannot fold, and keeps it for min/max/avg', async () => {
     const rows = randomRows(2000, 40).filter((r) => r.n !== null);
     const partials = await partialsOf(rows, 'n', SUMS, 2);
@@ -173,13 +227,6 @@ describe('typed final aggregation', () => {
     expect(final('n', AGGS, extremes)).toEqual(final('n', AGGS, extremes.map((b) => valueBatch(entriesOf(b)))));
   });
 });
-
-/** The entries of an entry batch, as the generic exchange would carry them. */
-function entriesOf(batch: Batch): unknown[] {
-  const out: unknown[] = [];
-  forEachEntry(batch, ([key, first, accs]) => out.push([key, first, [...accs]]));
-  return out;
-}
 
 describe('typed hash exchange', () => {
   const task = (key: string, parallelism: number): TaskSpec => ({
@@ -219,6 +266,27 @@ describe('typed hash exchange', () => {
     const feed = (typed: boolean) => (out: ReturnType<typeof createOutput>) =>
       batches.forEach((b, i) => (typed && i % 2 === 0 ? out.pushBatch(b) : out.push(rowsOf(b))));
     expect((await partitionsOf(task('k', 2), feed(true))).rows).toEqual((await partitionsOf(task('k', 2), feed(false))).rows);
+  });
+
+  it('splits an entry batch by its key column where the generic partitioner sends each entry', async () => {
+    const spec: OpSpec = { op: 'aggregate', phase: 'partial', key: { kind: 'field', field: 'k' }, aggs: AGGS, style: 'record', keyName: 'k', name: 'agg' };
+    // The state of a typed partial aggregation: one entry batch (null keys too).
+    const states: Batch[] = [];
+    const chain = buildChain([spec], new Map(), ctx, { push: () => expect.unreachable('records'), pushBatch: (b) => states.push(b) });
+    typedBatches(randomRows(3000, 7).filter((r) => r.k !== null), 600).forEach((b) => void chain.pushBatch(b));
+    void chain.close();
+    const exchange: TaskSpec = { ...task('k', 3), chain: [spec], output: { kind: 'hash', key: { kind: 'field', field: 0 }, parallelism: 3, maxParallelism: 128 } };
+    const split = async (feed: (out: ReturnType<typeof createOutput>) => void): Promise<unknown[][]> => {
+      const out = createOutput(exchange, new Map(), ctx, stats());
+      feed(out);
+      const result = await out.result();
+      if (result.kind !== 'partitions') throw new Error(`expected partitions, got ${result.kind}`);
+      expect(result.partitions.flat().every((b) => isEntryBatch(b))).toBe(true);
+      return result.partitions.map((batches) => batches.flatMap(entriesOf));
+    };
+    const typed = await split((out) => out.pushBatch(states[0]!));
+    expect(typed).toEqual(await split((out) => out.push(entriesOf(states[0]!))));
+    expect(typed.filter((p) => p.length > 0)).toHaveLength(3);
   });
 
   it('partitions value batches and non-typable key columns through the generic path', async () => {
