@@ -219,8 +219,22 @@ export class TypedPartialAggregator {
    */
   records(style: 'record' | 'pair', aggs: readonly AggDef[]): unknown[] {
     const out = new Array<unknown>(this.#keys.length);
+    const values = this.#values;
+    if (style === 'pair') {
+      for (let s = 0; s < out.length; s++) out[s] = [this.#keys[s], values[0]![s]];
+      return out;
+    }
+    const fields = aggs.map((agg) => agg.field);
     for (let s = 0; s < out.length; s++) {
-      out[s] = style === 'pair' ? [this.#keys[s], this.#values[0]![s]] : replaceFields(this.#firsts[s], aggs, this.#values.map((values) => values[s]));
+      const first = this.#firsts[s];
+      if (!Array.isArray(first)) {
+        out[s] = replaceFields(first, aggs, values.map((v) => v[s]));
+        continue;
+      }
+      // A tuple (the common `keyBy(0).sum(1)`): copied, with the aggregated elements replaced.
+      const copy = first.slice();
+      for (let a = 0; a < fields.length; a++) copy[fields[a] as number] = values[a]![s];
+      out[s] = copy;
     }
     return out;
   }
