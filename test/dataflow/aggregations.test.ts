@@ -82,3 +82,27 @@ describe.each(['async', 'thread'] as const)('aggregations over non-numbers (%s)'
     await expect(env.fromCollection(ROWS).groupBy('k').agg({ s: avg('ok') }).count()).rejects.toThrow(/for avg\(\), got boolean/);
   });
 });
+
+describe('records a keyed aggregation keeps', () => {
+  it('are its own copies: a function that reuses one record object still gives each key its own first record', async () => {
+    const env = ExecutionEnvironment.create({ parallelism: 1, backend: 'async' });
+    envs.push(env);
+    // Flink's object-reuse pattern: the map returns the same (mutated) tuple every time.
+    const reused: [string, number] = ['', 0];
+    const out = await env
+      .fromCollection(['a', 'b', 'a', 'c', 'b', 'a'])
+      .map((w: string) => {
+        reused[0] = w;
+        reused[1] = 1;
+        return reused;
+      })
+      .keyBy(0)
+      .sum(1)
+      .collect();
+    expect(out).toEqual([
+      ['a', 3],
+      ['b', 2],
+      ['c', 1],
+    ]);
+  });
+});

@@ -51,7 +51,7 @@ export class Aggregator {
 
   /** Partial phase: one input record. */
   addRecord(record: unknown, key: unknown): void {
-    const slot = this.#slotOf(key, record);
+    const slot = this.#slotOf(key, record, true);
     const columns = this.#columns;
     for (let a = 0; a < columns.length; a++) {
       const field = this.#fields[a];
@@ -106,15 +106,18 @@ export class Aggregator {
     return out;
   }
 
-  /** The slot of a key, a new one (the next in order) for a key not seen before. */
-  #slotOf(key: unknown, first: unknown): number {
+  /**
+   * The slot of a key, a new one (the next in order) for a key not seen before.
+   * @param record - `first` is an input record: the aggregator keeps a shallow copy of it (see {@link ownCopy}).
+   */
+  #slotOf(key: unknown, first: unknown, record = false): number {
     const gk = groupKey(key, this.#name);
     let slot = this.#slots.get(gk);
     if (slot !== undefined) return slot;
     slot = this.#keys.length;
     this.#slots.set(gk, slot);
     this.#keys.push(key);
-    if (this.#keepFirst) this.#firsts.push(first);
+    if (this.#keepFirst) this.#firsts.push(record ? ownCopy(first) : first);
     const columns = this.#columns;
     for (let a = 0; a < columns.length; a++) columns[a]!.ensure(slot);
     return slot;
@@ -134,6 +137,19 @@ function fieldOf(record: unknown, field: string | number | undefined, name: stri
     );
   }
   return value;
+}
+
+/**
+ * A shallow copy of a record the aggregator keeps as a key's first record. The output is the same
+ * ({@link replaceFields} copies it shallowly anyway), but a function that returns one reused
+ * object for every record (Flink's object-reuse pattern) no longer rewrites the first records
+ * already kept; and the objects a user function allocates all stay short-lived, which is what
+ * V8's young generation is built for.
+ */
+function ownCopy(record: unknown): unknown {
+  if (Array.isArray(record)) return record.slice();
+  if (record !== null && typeof record === 'object' && Object.getPrototypeOf(record) === Object.prototype) return { ...record };
+  return record;
 }
 
 /** Flink's keyed sum/min/max: the first record of the key with the aggregated fields replaced. */

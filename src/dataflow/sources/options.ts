@@ -35,7 +35,7 @@ export interface CsvOptions {
 export interface SourceOptions extends CsvOptions {
   /** Bytes per split for text, CSV and NDJSON. @default 33554432 (32 MiB) */
   splitSize?: number;
-  /** Rows per batch a split produces. @default 65536 */
+  /** Rows per batch a split produces. @default 65536 (4096 lines for text, see {@link DEFAULT_TEXT_BATCH_ROWS}) */
   batchRows?: number;
 }
 
@@ -76,5 +76,12 @@ export function newSplitStats(): SplitStats {
 export const DEFAULT_SPLIT_SIZE = 32 * 1024 * 1024;
 /** The default {@link SourceOptions.batchRows}. */
 export const DEFAULT_BATCH_ROWS = 65_536;
+/**
+ * The default {@link SourceOptions.batchRows} of text sources. A batch of lines is a batch of
+ * strings on the heap (typed sources fill off-heap arrays); 4096 lines of ~100 bytes stay in the
+ * young generation while the batch is processed, where 65536 lines (~6 MB) would be copied into the
+ * old one.
+ */
+export const DEFAULT_TEXT_BATCH_ROWS = 4096;
 /** How many errors {@link SplitStats.errors} keeps. */
 export const MAX_KEPT_ERRORS = 20;

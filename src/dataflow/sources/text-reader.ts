@@ -5,11 +5,11 @@
  */
 import { valueBatch, type Batch } from '../batch/batch.js';
 import { ByteWindow, CHUNK_SIZE } from './byte-window.js';
-import { DEFAULT_BATCH_ROWS, type FileSplit, type SplitStats } from './options.js';
+import { DEFAULT_TEXT_BATCH_ROWS, type FileSplit, type SplitStats } from './options.js';
 
 /** Reads the lines that start in the split's byte range. */
 export async function* readTextSplit(split: FileSplit, stats: SplitStats, signal?: AbortSignal): AsyncGenerator<Batch> {
-  const batchRows = split.options.batchRows ?? DEFAULT_BATCH_ROWS;
+  const batchRows = split.options.batchRows ?? DEFAULT_TEXT_BATCH_ROWS;
   const window = await ByteWindow.open(split.path, split.start, signal, CHUNK_SIZE, true);
   let lines: string[] = [];
   try {

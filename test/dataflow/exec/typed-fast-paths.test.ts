@@ -297,3 +297,18 @@ describe('typed hash exchange', () => {
     expect(viaBatch.typed).toBe(0);
   });
 });
+
+describe('the end of a chain', () => {
+  it('hands a flatMap\'s records to the output in chunks, in order, whatever one input batch turns into', () => {
+    const spec: OpSpec = { op: 'flatMap', fn: { ref: { kind: 'source', source: '', id: 'f' }, label: 'f' }, name: 'flatMap' };
+    const fans = (n: number): number[] => Array.from({ length: 100 }, (_, i) => n * 100 + i);
+    const pushes: number[][] = [];
+    const chain = buildChain([spec], new Map([[spec.fn, fans as never]]), ctx, { push: (records) => pushes.push(records as number[]), pushBatch: () => expect.unreachable('a batch') });
+    void chain.push(Array.from({ length: 100 }, (_, n) => n));
+    void chain.push([100]);
+    void chain.close();
+    expect(pushes.flat()).toEqual(Array.from({ length: 10_100 }, (_, i) => i));
+    expect(Math.max(...pushes.map((p) => p.length))).toBeLessThanOrEqual(4096);
+    expect(pushes.at(-1)).toEqual(fans(100));
+  });
+});
