@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { bigGroupByCsv, groupByCsv, joinCsvs, wordsText } from './lib/dataflow-data.js';
 import { duckGroupBySum, duckJoinCount, jsGroupBySum, jsJoinCount, jsWordCount, openDuckDb } from './lib/dataflow-peers.js';
-import { ExecutionEnvironment, weftGroupBySum, weftJoinCount, weftWordCount } from './lib/dataflow-weft.js';
+import { ExecutionEnvironment, weftGroupBySum, weftJoinCount, weftWordCount, weftWordCountGeneral } from './lib/dataflow-weft.js';
 import { formatMs, formatRatio, medianOf, printTable, report, rounds, timeMs } from './lib/harness.js';
 import type { SummaryRow } from './lib/harness.js';
 
@@ -131,6 +131,11 @@ try {
     const words1Ms = await measure(() => weftWordCount(env, words), sameCount(distinct, 'weft p=1 word count'));
     env.setParallelism(2);
     const words2Ms = await measure(() => weftWordCount(env, words), sameCount(distinct, 'weft p=2 word count'));
+    // The same job written so that weft cannot recognise the functions: every record goes through them.
+    env.setParallelism(1);
+    const general1Ms = await measure(() => weftWordCountGeneral(env, words), sameCount(distinct, 'weft p=1 word count, general path'));
+    env.setParallelism(2);
+    const general2Ms = await measure(() => weftWordCountGeneral(env, words), sameCount(distinct, 'weft p=2 word count, general path'));
     const jsWordsMs = await medianOf(1, 0, () => timeMs(() => jsWordCount(words)));
     printTable(
       `word count, ~100 MB of text (${distinct.toLocaleString('en-US')} distinct words); medians of ${ROUNDS} rounds after a warm-up (plain JS: 1 round)`,
@@ -139,6 +144,8 @@ try {
         ['plain JS loop, 1 thread', formatMs(jsWordsMs), formatRatio(1)],
         ['weft p=1', formatMs(words1Ms), formatRatio(words1Ms / jsWordsMs)],
         ['weft p=2', formatMs(words2Ms), formatRatio(words2Ms / jsWordsMs)],
+        ['weft p=1, functions called per record', formatMs(general1Ms), formatRatio(general1Ms / jsWordsMs)],
+        ['weft p=2, functions called per record', formatMs(general2Ms), formatRatio(general2Ms / jsWordsMs)],
       ],
     );
     rows.push({
