@@ -7,7 +7,8 @@
  * structured clone of a few arrays between processes. Records produced by user lambdas that are
  * not flat rows travel in an `any` column (structured clone of the values).
  *
- * User functions never see columns: they see rows, built lazily by {@link rowAt} / `RowCursor`.
+ * User functions never see columns: they see rows, built lazily by {@link rowAt} or, a batch at a
+ * time, by `rowReader` (row-reader.ts).
  */
 
 /** Column types. Numbers are float64 unless a schema says int32; timestamps are epoch ms; `any` holds arbitrary values. */
@@ -92,20 +93,19 @@ export function valueAt(column: Column, i: number): unknown {
   }
 }
 
-/** Row `i` as a plain object `{ field: value }`, or the value itself for a value batch. */
+/** Row `i` as a plain object `{ field: value }`, or the value itself for a value batch (for many rows of one batch, `rowReader` is faster). */
 export function rowAt(batch: Batch, i: number): unknown {
   if (isValueBatch(batch)) return (batch.columns[0] as { values: readonly unknown[] }).values[i];
   const row: Record<string, unknown> = {};
   const fields = batch.schema.fields;
-  for (let c = 0; c < fields.length; c++) row[fields[c]!.name] = valueAt(batch.columns[c]!, i);
+  for (let c = 0; c < fields.length; c++) {
+    const name = fields[c]!.name;
+    const value = valueAt(batch.columns[c]!, i);
+    // Assigning `__proto__` would set the prototype: a field of that name is an own property.
+    if (name === '__proto__') Object.defineProperty(row, name, { value, enumerable: true, writable: true, configurable: true });
+    else row[name] = value;
+  }
   return row;
-}
-
-/** Every row of a batch, materialised (see {@link rowAt}). */
-export function rowsOf(batch: Batch): unknown[] {
-  const out = new Array<unknown>(batch.length);
-  for (let i = 0; i < batch.length; i++) out[i] = rowAt(batch, i);
-  return out;
 }
 
 /** The index of a field by name, or -1. */

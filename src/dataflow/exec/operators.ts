@@ -17,7 +17,7 @@
  */
 import { UsageError } from '../../errors.js';
 import type { TaskContext, UserFunction } from '../../runtime/index.js';
-import { isValueBatch, rowAt, type Batch } from '../batch/index.js';
+import { isValueBatch, rowReader, type Batch } from '../batch/index.js';
 import { Aggregator, type AggEntry } from './aggregate.js';
 import { ENTRY_KEY_FIELD, entryAccField, entryFirstReader, forEachEntry, isEntryBatch } from './entry-batch.js';
 import { TypedPartialAggregator, typedAggregationApplies } from './typed-aggregate.js';
@@ -82,7 +82,10 @@ export function buildChain(ops: readonly OpSpec[], fns: ReadonlyMap<FnSpec, User
       if (ops.length === 0) return sink.pushBatch(batch);
       if (isValueBatch(batch)) return push((batch.columns[0] as { values: readonly unknown[] }).values);
       if (head.addBatch !== undefined) head.addBatch(batch);
-      else for (let i = 0; i < batch.length; i++) head.add(rowAt(batch, i));
+      else {
+        const row = rowReader(batch);
+        for (let i = 0; i < batch.length; i++) head.add(row(i));
+      }
       return head.flush();
     },
     close: () => head.close(),
@@ -243,8 +246,9 @@ function aggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, keySpec: 
     addBatch: (batch) => {
       if (typed !== undefined && typed.addBatch(batch)) return;
       const aggregator = toGeneric();
+      const row = rowReader(batch);
       for (let i = 0; i < batch.length; i++) {
-        const record = rowAt(batch, i);
+        const record = row(i);
         aggregator.addRecord(record, key(record));
       }
     },
@@ -284,7 +288,10 @@ function finalAggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, next
       if (typed !== undefined && isEntryBatch(batch) && typed.addBatch(batch)) return;
       const aggregator = toGeneric();
       if (isEntryBatch(batch)) forEachEntry(batch, (entry) => aggregator.addEntry(entry));
-      else for (let i = 0; i < batch.length; i++) aggregator.addEntry(rowAt(batch, i) as AggEntry);
+      else {
+        const row = rowReader(batch);
+        for (let i = 0; i < batch.length; i++) aggregator.addEntry(row(i) as AggEntry);
+      }
     },
     flush: () => undefined,
     close: () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { isValueBatch, rowsOf } from '../../../src/dataflow/batch/batch.js';
+import { isValueBatch, rowsOf } from '../../../src/dataflow/batch/index.js';
 import { collectionSplits, newSplitStats, planSplits, readSplit } from '../../../src/dataflow/sources/index.js';
 import { readAll, readBatches, tempDir } from './helpers.js';
 

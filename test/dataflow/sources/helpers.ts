@@ -2,7 +2,7 @@
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { rowsOf, type Batch } from '../../../src/dataflow/batch/batch.js';
+import { rowsOf, type Batch } from '../../../src/dataflow/batch/index.js';
 import { newSplitStats, planSplits, readSplit, type FileSplit, type SourceFormat, type SourceOptions, type SplitStats } from '../../../src/dataflow/sources/index.js';
 
 /** A fresh temp directory; `files` are written into it (relative paths, parents created). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowsOf } from '../../../src/dataflow/batch/batch.js';
+import { rowsOf } from '../../../src/dataflow/batch/index.js';
 import { ExecutionEnvironment, count, sum } from '../../../src/dataflow/index.js';
 import { newSplitStats, planSplits, readSplit, type SourceOptions } from '../../../src/dataflow/sources/index.js';
 import { tempDir } from './helpers.js';
