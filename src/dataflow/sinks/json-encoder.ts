@@ -5,7 +5,7 @@
  * CSV and Parquet writers use). Timestamps are ISO-8601 strings, non-finite numbers `null`.
  */
 import type { Batch } from '../batch/batch.js';
-import { isValueBatch, rowAt } from '../batch/batch.js';
+import { rowReader } from '../batch/row-reader.js';
 import type { FileOutput } from './file-output.js';
 import type { PartEncoder } from './part-encoder.js';
 import { isRecord } from './row-shape.js';
@@ -34,10 +34,10 @@ export class JsonEncoder implements PartEncoder {
   }
 
   async write(batch: Batch): Promise<number> {
-    const values = isValueBatch(batch) ? (batch.columns[0] as { values: readonly unknown[] }).values : undefined;
+    const row = rowReader(batch);
     let text = '';
     for (let i = 0; i < batch.length; i++) {
-      text += jsonLine(values ? values[i] : rowAt(batch, i));
+      text += jsonLine(row(i));
       text += '\n';
       if (text.length >= 1 << 16) {
         await this.#out.write(text);
