@@ -142,9 +142,10 @@ export const SETTING_SPECS: { readonly [K in SettingKey]: KeySpec<Settings[K]> }
     parseText: (text, where) => (text.trim() === 'null' ? null : parseParallelism(text, where)),
   },
   'weft.dataflow.batchRows': {
-    description: 'Rows per columnar batch read by sources and passed between dataflow operators.',
-    schema: positiveInt,
-    default: () => 65536,
+    description:
+      'Rows per batch that dataflow file sources (text, CSV, NDJSON, Parquet) and fromIterable read, unless the source sets batchRows itself; null for each source\'s own default: 65536 rows, 4096 lines of text, 4096 records of an iterable.',
+    schema: positiveInt.nullable(),
+    default: () => null,
   },
   'weft.store.url': {
     description:

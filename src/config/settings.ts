@@ -52,7 +52,7 @@ export interface Settings {
   /** Default parallelism of dataflow operators (Flink's `parallelism.default`); `null` = number of CPUs. @default null */
   'weft.parallelism.default': number | null;
   /** Rows per columnar batch produced by sources and operators. @default 65536 */
-  'weft.dataflow.batchRows': number;
+  'weft.dataflow.batchRows': number | null;
   /** Where run state and history are recorded: `null` for `.weft/state.db`, a path, `sqlite:<path>` or `postgres://…`. @default null */
   'weft.store.url': string | null;
 }

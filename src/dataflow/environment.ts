@@ -151,7 +151,8 @@ export class ExecutionEnvironment {
     if (iterable === null || (typeof iterable !== 'function' && typeof iterable !== 'object')) {
       throw new UsageError(`fromIterable: expected an iterable, an async iterable or a function that returns one, got ${describeValue(iterable)}`);
     }
-    return this.#source({ kind: 'iterable', iterable: new IterableSource(iterable as IterableInput<unknown>, options.batchRows) });
+    const batchRows = options.batchRows ?? this.config.get('weft.dataflow.batchRows') ?? undefined;
+    return this.#source({ kind: 'iterable', iterable: new IterableSource(iterable as IterableInput<unknown>, batchRows) });
   }
 
   // ---- jobs ------------------------------------------------------------------------------
@@ -185,6 +186,7 @@ export class ExecutionEnvironment {
       backend: this.backend,
       fnSpecs,
       maxFailures: this.config.get('weft.task.maxFailures'),
+      batchRows: this.config.get('weft.dataflow.batchRows'),
       signal,
       events,
       actionName: describeAction(action),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventStream, UsageError, type StageEvent } from '../../src/index.js';
 import { ExecutionEnvironment } from '../../src/dataflow/index.js';
+import { resolveConfig } from '../../src/config/index.js';
 
 const envs: ExecutionEnvironment[] = [];
 afterAll(async () => Promise.all(envs.map((e) => e.close())));
@@ -128,5 +129,38 @@ describe('writes stream', () => {
     await expect(env.fromIterable(rows, { batchRows: 1000 }).writeCsv(join(dir, 'out'))).rejects.toThrow(/source broke at 150000/);
     expect(readdirSync(dir)).toEqual(['out']);
     expect(await env.readCsv(join(dir, 'out')).collect()).toEqual([{ id: -1 }]);
+  });
+});
+
+describe('batch sizes', () => {
+  // Async functions of one batch run concurrently (operators.ts), so the most calls in flight at
+  // once is the size of the batches the source read.
+  const widest = async (env: ExecutionEnvironment, path: string, options: { batchRows?: number } = {}): Promise<number> => {
+    let inFlight = 0;
+    let most = 0;
+    await env
+      .readText(path, options)
+      .map(async (line: string) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight--;
+        return line;
+      })
+      .count();
+    return most;
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'weft-batch-rows-'));
+  const path = join(dir, 'lines.txt');
+  writeFileSync(path, Array.from({ length: 5000 }, (_, i) => `line ${i}`).join('\n'));
+  const envWith = (config: Record<string, unknown>): ExecutionEnvironment => {
+    const env = ExecutionEnvironment.create({ parallelism: 1, backend: 'async', config: resolveConfig({ env: {}, cwd: dir, code: config }) });
+    envs.push(env);
+    return env;
+  };
+
+  it('reads text 4096 lines at a time by default; weft.dataflow.batchRows sets it, a source option wins', async () => {
+    expect(await widest(envWith({}), path)).toBe(4096);
+    expect(await widest(envWith({ 'weft.dataflow.batchRows': 700 }), path)).toBe(700);
+    expect(await widest(envWith({ 'weft.dataflow.batchRows': 700 }), path, { batchRows: 300 })).toBe(300);
   });
 });

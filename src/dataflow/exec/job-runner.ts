@@ -73,7 +73,7 @@ async function runStages(plan: PhysicalPlan, action: Action, ctx: JobContext, re
   let write: WriteJob | undefined;
   try {
     // Before anything is written or run: file sources planned once, field names checked against them.
-    const files = await planFileSources(plan);
+    const files = await planFileSources(plan, ctx.batchRows ?? undefined);
     checkFields(plan.root, (source) => fieldNames(files.get(source.id)!.schema));
     if (action.kind === 'write') write = await beginWrite(action.path, String(ctx.jobId), action.options);
     const done = new Map<Stage, Promise<void>>();
@@ -174,14 +174,18 @@ async function finish(final: TaskResultData[], action: Action, write: WriteJob |
 /** The splits and schema of each file source, by node id. */
 type PlannedFiles = ReadonlyMap<number, { splits: FileSplit[]; schema: Schema }>;
 
-/** Plans the splits of every file source stage (a source read by several stages is planned once, for the first). */
-async function planFileSources(plan: PhysicalPlan): Promise<PlannedFiles> {
+/**
+ * Plans the splits of every file source stage (a source read by several stages is planned once, for
+ * the first); `batchRows` is the configured batch size of sources that do not set their own.
+ */
+async function planFileSources(plan: PhysicalPlan, batchRows: number | undefined): Promise<PlannedFiles> {
   const planned = new Map<number, Promise<{ splits: FileSplit[]; schema: Schema }>>();
   for (const stage of plan.stages) {
     const input = stage.input;
     if (input.kind !== 'source' || input.node.source.kind !== 'files' || planned.has(input.node.id)) continue;
     const { format, paths, options } = input.node.source;
-    planned.set(input.node.id, planSplits(format, paths, options, stage.parallelism));
+    const sized = options.batchRows === undefined && batchRows !== undefined ? { ...options, batchRows } : options;
+    planned.set(input.node.id, planSplits(format, paths, sized, stage.parallelism));
   }
   const entries = await Promise.all([...planned].map(async ([id, p]) => [id, await p] as const));
   return new Map(entries);

@@ -24,6 +24,8 @@ export interface JobContext {
   fnSpecs: ReadonlyMap<UserFn, FnSpec>;
   /** Attempts per task in total (`weft.task.maxFailures`). */
   maxFailures: number;
+  /** Rows per batch of file sources that do not set it (`weft.dataflow.batchRows`; null: each format's default). */
+  batchRows?: number | null;
   signal?: AbortSignal | undefined;
   /** Where `job.*` and `stage.*` events go (task events come from the scheduler). */
   events?: EventStream | undefined;
