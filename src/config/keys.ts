@@ -118,7 +118,7 @@ export const SETTING_SPECS: { readonly [K in SettingKey]: KeySpec<Settings[K]> }
     default: () => 100,
   },
   'weft.retry.maxDelayMs': {
-    description: 'Upper bound of the exponential back-off between two attempts of a task, in milliseconds.',
+    description: 'Upper bound of the exponential back-off between two attempts of a pipeline step (its retryDelayMs, doubled at each attempt), in milliseconds.',
     schema: z.int().min(0),
     default: () => 30000,
   },

@@ -54,6 +54,10 @@ export function runGraph<T>(dag: Dag<T>, options: RunGraphOptions<T>): Promise<G
     if (!policies.includes(failurePolicy)) {
       throw new UsageError(`Expected \`failurePolicy\` to be 'fail-fast' or 'keep-going', got ${describeValue(failurePolicy)}.`);
     }
+    const { retryMaxDelayMs = 30_000 } = options;
+    if (!(Number.isFinite(retryMaxDelayMs) && retryMaxDelayMs >= 0)) {
+      throw new UsageError(`Expected \`retryMaxDelayMs\` to be a number of milliseconds from 0 and up, got ${describeValue(retryMaxDelayMs)}.`);
+    }
     const execute: unknown = (options as { execute?: unknown }).execute;
     if (typeof execute !== 'function') {
       throw new UsageError(`Expected \`execute\` to be a function that runs one node, got ${describeValue(execute)}.`);
@@ -63,6 +67,7 @@ export function runGraph<T>(dag: Dag<T>, options: RunGraphOptions<T>): Promise<G
       runId: options.runId ?? randomUUID(),
       parallelism,
       keepGoing: failurePolicy === 'keep-going',
+      retryMaxDelayMs,
       signal: options.signal,
       events: options.events,
       reportsStart: options.reportsStart === true,

@@ -29,6 +29,8 @@ export interface GraphRunSettings<T> {
   runId: string;
   parallelism: number;
   keepGoing: boolean;
+  /** Cap of the back-off of nodes that set none. */
+  retryMaxDelayMs: number;
   signal: AbortSignal | undefined;
   events: EventStream | undefined;
   reportsStart: boolean;
@@ -195,7 +197,7 @@ export class GraphRun<T> {
       const reason = cancelled ? { reason: this.#stopReason?.message ?? error.message } : {};
       this.#decide(i, { id: node.id, status, error, attempts: attempt.attempt, ...times, ...reason });
     } else if (attempt.attempt <= (node.retries ?? 0)) {
-      const delayMs = Math.min((node.retryDelayMs ?? 0) * 2 ** (attempt.attempt - 1), node.retryMaxDelayMs ?? 30_000);
+      const delayMs = Math.min((node.retryDelayMs ?? 0) * 2 ** (attempt.attempt - 1), node.retryMaxDelayMs ?? this.#s.retryMaxDelayMs);
       // The timer is set before the event so that a listener cancelling the run clears it.
       if (delayMs > 0) this.#backoff.set(i, setTimeout(this.#afterBackoff, delayMs, i));
       if (this.#s.events?.wants('node.retried')) {

@@ -73,6 +73,8 @@ export interface RunGraphOptions<T> {
   parallelism: number;
   /** @default 'fail-fast' */
   failurePolicy?: FailurePolicy;
+  /** Cap of the retry back-off of nodes that set no `retryMaxDelayMs`, in ms (`weft.retry.maxDelayMs`). @default 30_000 */
+  retryMaxDelayMs?: number;
   /** Cancels the whole run. Abort it with a `CancelledError` to choose the reason. */
   signal?: AbortSignal;
   /** Receives run.* and node.* events. */

@@ -51,6 +51,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, engin
         name: pipeline.name,
         runId,
         parallelism: engine.slots,
+        retryMaxDelayMs: config.get('weft.retry.maxDelayMs'),
         ...(options.failurePolicy ? { failurePolicy: options.failurePolicy } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         events,

@@ -40,6 +40,14 @@ describe('runGraph: retries', () => {
     expect(of('node.started').map((e) => e.attempt)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('caps the back-off of nodes that set no cap by the run\'s retryMaxDelayMs (a node\'s own cap wins)', async () => {
+    const { events, of } = recorder();
+    const dag = new Dag([node('a', { retries: 3, retryDelayMs: 2 }), node('b', { retries: 2, retryDelayMs: 1, retryMaxDelayMs: 1 })]);
+    await runGraph(dag, { name: 't', parallelism: 2, events, retryMaxDelayMs: 3, execute: (_n, ctx) => (ctx.attempt <= 2 ? Promise.reject(new Error('no')) : Promise.resolve({ value: 1 })) });
+    expect(of('node.retried').map((e) => [e.node, e.delayMs])).toEqual(expect.arrayContaining([['a', 2], ['a', 3], ['b', 1], ['b', 1]]));
+    await expect(runGraph(dag, { name: 't', parallelism: 1, retryMaxDelayMs: -1, execute: () => Promise.resolve({ value: 1 }) })).rejects.toThrow(/`retryMaxDelayMs` to be a number of milliseconds from 0 and up, got .*-1/);
+  });
+
   it('fails the node with the last error once the retries are spent', async () => {
     const result = await runGraph(new Dag([node('bad', { retries: 2 })]), {
       name: 't',

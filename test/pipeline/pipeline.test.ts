@@ -16,6 +16,7 @@ import {
   type PipelineExecutor,
 } from '../../src/index.js';
 import { CycleError } from '../../src/graph/index.js';
+import { resolveConfig } from '../../src/config/index.js';
 import { add, barrier, double, exitWorker, fail, flaky, spin, typed, wait, where } from '../fixtures/pipeline/steps.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'weft-pipeline-'));
@@ -209,5 +210,18 @@ describe('data between steps', () => {
     const result = await p.run({ executor: new SequentialExecutor(), cacheDir });
     expect(result.output('pid')).toBe(process.pid);
     expect(result.output('d')).toBe(process.pid * 2);
+  });
+});
+
+describe('retry back-off', () => {
+  it('is capped by weft.retry.maxDelayMs when a step sets none', async () => {
+    const p = new Pipeline('capped');
+    p.addStep(flaky, { name: 'f', params: { succeedOn: 3 }, retries: 3, retryDelayMs: 60_000 });
+    const events = new EventStream();
+    const delays: Array<number | undefined> = [];
+    events.on('node.retried', (e: NodeEvent) => delays.push(e.delayMs));
+    const result = await p.run({ executor: new SequentialExecutor(), cacheDir, events, config: resolveConfig({ env: {}, code: { 'weft.retry.maxDelayMs': 5 } }) });
+    expect(result.step('f')).toMatchObject({ status: 'succeeded', attempts: 3 });
+    expect(delays).toEqual([5, 5]);
   });
 });
