@@ -195,8 +195,13 @@ export class Dataset<T> {
     return this.#set({ name });
   }
 
-  /** A stable id of the operator (kept across plan changes, for state and savepoints). */
+  /**
+   * A stable id of the operator, as Flink's `uid`: shown by `explain()` and unique within a job
+   * (two operators of one job with the same uid are an error before the job starts), so tools that
+   * follow an operator across runs — events, history, a later savepoint format — can rely on it.
+   */
   uid(uid: string): this {
+    if (typeof uid !== 'string' || uid.trim() === '') throw new UsageError(`uid: expected a non-empty string, got ${describeValue(uid)}`);
     return this.#set({ uid });
   }
 

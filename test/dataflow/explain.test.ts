@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolveOptions } from '../../src/config/index.js';
 import { ExecutionEnvironment, ParallelismError } from '../../src/dataflow/index.js';
 
@@ -51,5 +51,30 @@ describe('explain: which action', () => {
 
   it('rejects an unknown action, listing the known ones', () => {
     expect(() => ds.explain('save' as never)).toThrow(/explain: expected an action, one of 'count', 'collect'.*got string "save"/);
+  });
+});
+
+describe('operator uids', () => {
+  const env = ExecutionEnvironment.create({ parallelism: 2, backend: 'async' });
+  afterAll(() => env.close());
+
+  it('are shown by explain next to the operator', () => {
+    const plan = env.fromCollection([1, 2]).uid('numbers').map((x: number) => x * 2).name('double').uid('doubler').explain();
+    expect(plan).toMatch(/fromCollection\(2 items\).*uid "numbers"/);
+    expect(plan).toMatch(/double .*uid "doubler"/);
+  });
+
+  it('must be unique within a job: the job fails before it starts, naming both operators', async () => {
+    const a = env.fromCollection([1]).map((x: number) => x).name('left').uid('same');
+    const b = env.fromCollection([2]).map((x: number) => x).name('right').uid('same');
+    await expect(a.union(b).count()).rejects.toThrow(/operators left and right both have uid "same"; the uids of one job's operators must be unique/);
+    // Separate jobs may reuse a uid.
+    expect(await a.count()).toBe(1);
+    expect(await b.count()).toBe(1);
+  });
+
+  it('must be non-empty strings', () => {
+    expect(() => env.fromCollection([1]).uid('  ')).toThrow(/uid: expected a non-empty string, got/);
+    expect(() => env.fromCollection([1]).uid(3 as never)).toThrow(/uid: expected a non-empty string, got/);
   });
 });

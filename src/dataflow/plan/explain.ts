@@ -14,7 +14,8 @@ export function explainPlan(plan: PhysicalPlan, action: string): string {
     for (const node of stage.nodes) {
       if (shown.has(node.id)) continue;
       shown.add(node.id);
-      lines.push(`    ${describeNode(node).padEnd(44)} ${describeSettings(plan, node)}`);
+      const uid = node.uid === undefined ? '' : `, uid ${JSON.stringify(node.uid)}`;
+      lines.push(`    ${describeNode(node).padEnd(44)} ${describeSettings(plan, node)}${uid}`);
     }
     const phases = stage.ops.filter((op) => 'phase' in op).map((op) => `${op.op} [${(op as { phase: string }).phase}]`);
     if (phases.length > 0) lines.push(`    runs ${phases.join(', ')}`);

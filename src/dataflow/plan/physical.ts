@@ -9,7 +9,8 @@
  */
 import type { ResolvedConfig } from '../../config/index.js';
 import type { AggDef, JoinHow, KeySelector, LogicalNode, UserFn } from './logical.js';
-import { describeNode } from './logical.js';
+import { describeNode, inputsOf } from './logical.js';
+import { UsageError } from '../../errors.js';
 import { resolveParallelism, type EnvironmentParallelism, type ResolvedParallelism } from './parallelism.js';
 
 /** An operator of a stage's chain, before its functions are turned into worker references. */
@@ -60,6 +61,7 @@ export interface PhysicalPlan {
 
 /** Plans the job that computes `root`. */
 export function planPhysical(root: LogicalNode, env: EnvironmentParallelism, config: ResolvedConfig): PhysicalPlan {
+  checkUniqueUids(root);
   const resolved = new Map<number, ResolvedParallelism>();
   const stages: Stage[] = [];
   const res = (node: LogicalNode): ResolvedParallelism => {
@@ -171,4 +173,24 @@ export function userFunctionsOf(plan: PhysicalPlan): Array<{ fn: UserFn; where: 
     if (stage.output.kind === 'range') key(stage.output.key, stage.nodes[stage.nodes.length - 1]!);
   }
   return out;
+}
+
+/** Flink's rule: the uids of one job's operators are unique. */
+function checkUniqueUids(root: LogicalNode): void {
+  const byUid = new Map<string, LogicalNode>();
+  const seen = new Set<number>();
+  const visit = (node: LogicalNode): void => {
+    if (seen.has(node.id)) return;
+    seen.add(node.id);
+    for (const input of inputsOf(node)) visit(input);
+    if (node.uid === undefined) return;
+    const other = byUid.get(node.uid);
+    if (other !== undefined) {
+      throw new UsageError(
+        `operators ${describeNode(other)} and ${describeNode(node)} both have uid ${JSON.stringify(node.uid)}; the uids of one job's operators must be unique. Give each operator its own uid.`,
+      );
+    }
+    byUid.set(node.uid, node);
+  };
+  visit(root);
 }
