@@ -1,9 +1,9 @@
 /**
  * The plan of a job as text, for `weft plan -f <project> <job>` and `weft job … --dry-run`: its
- * instances, the settings that decide how it runs (each with where its value came from), and for
- * one instance the target DAG of every phase — levels, why each target waits for another, width,
- * critical path and, with durations of earlier runs, the predicted wall time for each target
- * parallelism from 1 to the width.
+ * instances, the settings that decide how it runs (each with where its value came from), and the
+ * target DAG of every phase — levels, why each target waits for another, width, critical path and,
+ * with durations of earlier runs, the predicted wall time for each target parallelism from 1 to the
+ * width — once per distinct graph among the instances, naming the instances that share it.
  */
 import { formatSource, formatValue, type SettingKey } from '../../config/index.js';
 import { criticalPath, dagWidth, predictWallTime } from '../../graph/index.js';
@@ -43,24 +43,55 @@ export function describeJobPlan(session: ProjectSession, plan: JobPlan, options:
     return [key, formatValue(value), from];
   });
   lines.push(...formatTable(['key', 'value', 'from'], rows).trimEnd().split('\n').map((line) => `  ${line}`));
-  const first = plan.instances[0];
-  if (first) lines.push('', ...describeTargets(session, plan, first, options));
+  lines.push(...describeInstances(session, plan, options));
   return `${lines.join('\n')}\n`;
 }
 
-function describeTargets(session: ProjectSession, plan: JobPlan, instance: JobPlan['instances'][number], options: PlanTextOptions): string[] {
+/** Target graphs shown in full; instances with yet other graphs are only counted. */
+const MAX_GRAPHS = 4;
+
+/**
+ * The target DAGs of the instances: one in full per distinct graph (the same targets, levels and
+ * dependencies; parameters may differ), naming the instances that share it.
+ */
+function describeInstances(session: ProjectSession, plan: JobPlan, options: PlanTextOptions): string[] {
+  const groups = new Map<string, { lines: string[]; keys: string[] }>();
+  let unshown = 0;
+  for (const instance of plan.instances) {
+    const { lines, signature } = describeTargets(session, plan, instance, options);
+    const group = groups.get(signature);
+    if (group !== undefined) group.keys.push(instance.key);
+    else if (groups.size < MAX_GRAPHS) groups.set(signature, { lines, keys: [instance.key] });
+    else unshown++;
+  }
+  const out: string[] = [];
+  for (const { lines, keys } of groups.values()) {
+    const others = keys.slice(1);
+    const shared = others.length === 0 ? '' : ` — the same target graph for ${others.length <= 6 ? others.join(', ') : `${others.length} other instances (${others.slice(0, 3).join(', ')}, …)`}`;
+    // The header ends with a colon: the instances sharing the graph go before it.
+    out.push('', `${lines[0]!.slice(0, -1)}${shared}:`, ...lines.slice(1));
+  }
+  if (unshown > 0) out.push('', `… and ${unshown} more instance${unshown === 1 ? '' : 's'} with other target graphs: give one instance's parameters to see its graph.`);
+  return out;
+}
+
+/** One instance's targets per phase as text, and a signature of its graph (targets, levels, dependencies). */
+function describeTargets(session: ProjectSession, plan: JobPlan, instance: JobPlan['instances'][number], options: PlanTextOptions): { lines: string[]; signature: string } {
   const context = session.context({ job: plan.job, instance, signal: new AbortController().signal });
   const targets = plan.job.targets.map((t) => context.target(t.name));
   const all = new Set(targets.map((t) => t.name));
   const lines = [`targets of ${instance.key || plan.job.name} (${plan.executor} executor${plan.executor === 'parallel' ? `, ${plan.parallelism} at once` : ''}, ${plan.scheduler} order):`];
+  const signature: string[] = [];
   for (const phase of plan.phases) {
     const dag = phaseDag(phase, targets, all, context, plan.scheduler);
     if (dag.nodes.length === 0) {
       lines.push(`  ${phase}: nothing to do`);
+      signature.push(`${phase}:`);
       continue;
     }
     const edges = targetEdges(phase, targets, context, plan.scheduler);
     const width = dagWidth(dag);
+    signature.push(`${phase}:${dag.levels().map((level) => level.map((name) => `${name}<${dag.get(name).deps.join(',')}`).join(';')).join('|')}`);
     lines.push(`  ${phase}: ${dag.nodes.length} target${dag.nodes.length === 1 ? '' : 's'} in ${dag.levels().length} level${dag.levels().length === 1 ? '' : 's'}, width ${width}`);
     dag.levels().forEach((level, i) => {
       const waits = level.map((name) => {
@@ -80,7 +111,7 @@ function describeTargets(session: ProjectSession, plan: JobPlan, instance: JobPl
       lines.push(`    predicted wall time per target parallelism (from earlier runs): ${predictions.join(', ')}`);
     }
   }
-  return lines;
+  return { lines, signature: signature.join('\n') };
 }
 
 function reason(edges: ReturnType<typeof targetEdges>, from: string, to: string, phase: string): string {

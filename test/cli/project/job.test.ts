@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { YEARS, makeProject, weft, weftAsync } from './fixture.js';
@@ -111,6 +111,20 @@ describe('weft job build', { timeout: 180_000 }, () => {
     expect(verify.filter((t) => t.target === 'summary' || t.target === 'measurements').map((t) => `${t.target}=${t.status}`).sort()).toEqual(['measurements=skipped', 'summary=skipped']);
   });
 
+  it('plans each distinct target graph once, naming the instances that share it', () => {
+    const dir = makeProject();
+    // Summaries read the measurements of 2011 only: the graph of 2011 differs from the others'.
+    const model = readFileSync(join(dir, 'model.yml'), 'utf8');
+    const fixed = model.replace(/( {2}measurements:\n {4}kind: read\n {4}relation: measurements\n {4}partitions: )\{ year: \$year \}/, '$1{ year: 2011 }');
+    expect(fixed).not.toBe(model);
+    writeFileSync(join(dir, 'model.yml'), fixed);
+    const plan = weft(dir, 'plan', '-f', '.', 'main', 'year:start=2011', 'year:end=2014');
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/targets of year=2011 \([^)]*\):\n/);
+    expect(plan.stdout).toMatch(/targets of year=2012 \([^)]*\) — the same target graph for year=2013:\n/);
+    expect(plan.stdout.match(/level 2: summary ← measurements/g)).toHaveLength(1);
+  });
+
   it('prints the plan on --dry-run and writes nothing; truncate and destroy undo in reverse order', () => {
     const dir = makeProject();
     const dry = weft(dir, 'job', 'build', '-f', '.', 'main', 'year:start=2011', 'year:end=2013', '--dry-run');
@@ -118,6 +132,9 @@ describe('weft job build', { timeout: 180_000 }, () => {
     expect(dry.stdout).toMatch(/job main of project cli_demo: 2 instances \(year=2011, year=2012\)/);
     expect(dry.stdout).toMatch(/weft\.execution\.executor\.class\s+parallel\s+project .*project\.yml:5:5/);
     expect(dry.stdout).toMatch(/level 2: summary ← measurements \(file:.*out\/measurements\[year=2011\]\)/);
+    // Both instances have one target graph: it is shown once, for the first, naming the other.
+    expect(dry.stdout).toMatch(/targets of year=2011 \(parallel executor.*\) — the same target graph for year=2012:\n/);
+    expect(dry.stdout).not.toMatch(/targets of year=2012/);
     expect(dry.stdout).toMatch(/would do \(no state store yet: nothing is clean\):/);
     expect(dry.stdout).toMatch(/year=2012\s+1 to run\s+2 to run\s+2 to run\s+2 to run/);
     expect(dry.stdout).toMatch(/dry run: nothing was run or written\n$/);
