@@ -26,7 +26,7 @@ export function typedAggregationApplies(aggs: readonly AggDef[]): boolean {
 /** How a batch gives the first record of its rows. */
 export type FirstReader = (batch: Batch) => (row: number) => unknown;
 
-const rowReader: FirstReader = (batch) => (row) => rowAt(batch, row);
+const rowItself: FirstReader = (batch) => (row) => rowAt(batch, row);
 
 function hasNaN(values: Float64Array | Int32Array, n: number): boolean {
   for (let i = 0; i < n; i++) if (values[i] !== values[i]) return true;
@@ -67,7 +67,7 @@ export class TypedPartialAggregator {
    * @param firstReader - how a batch gives a row's first record: the row itself, or (for a
    *   final phase folding entry batches) the entry's first record.
    */
-  constructor(aggs: readonly AggDef[], field: string, name: string, keepFirst = true, firstReader: FirstReader = rowReader) {
+  constructor(aggs: readonly AggDef[], field: string, name: string, keepFirst = true, firstReader: FirstReader = rowItself) {
     this.#aggs = aggs;
     this.#field = field;
     this.#name = name;
