@@ -100,6 +100,13 @@ export {
   type WriteOptions,
   type KeyGroupRange,
   type JobStats,
+  observeJobs,
+  type JobObserver,
+  type JobEndListener,
+  type StartingJob,
+  type EndedJob,
+  type SucceededJob,
+  type FailedJob,
 } from './dataflow/index.js';
 export { SourceError, MalformedRowError } from './dataflow/sources/index.js';
 export { SinkError } from './dataflow/sinks/index.js';

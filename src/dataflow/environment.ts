@@ -15,6 +15,7 @@ import { Engine, defaultEngine } from '../scheduler/engine.js';
 import { Dataset } from './dataset.js';
 import { IterableSource, type IterableInput } from './sources/iterable-source.js';
 import { runJob, type Action, type JobStats } from './exec/job-runner.js';
+import { jobStarting, type JobWatch } from './job-observers.js';
 import { TASK_FUNCTION_REF } from './exec/run-task.js';
 import { explainPlan } from './plan/explain.js';
 import { functionSpecs } from './plan/function-specs.js';
@@ -157,21 +158,37 @@ export class ExecutionEnvironment {
 
   // ---- jobs ------------------------------------------------------------------------------
 
-  /** @internal Plans and runs the job of an action; `signal` stops it. */
+  /**
+   * @internal Plans and runs the job of an action; `signal` stops it. Job observers
+   * (job-observers.ts) hear of it before it is planned, may refuse it, and hear how it ended.
+   */
   async execute(node: LogicalNode, action: Action, signal?: AbortSignal): Promise<unknown> {
     // A worker importing a user module to find its functions must not run the module's jobs again.
     if (isWeftWorker() && isLoadingUserModule()) return action.kind === 'collect' ? [] : 0;
-    const plan = this.#plan(node);
     if (explainSink) {
-      functionSpecs(plan, this.backend);
-      explainSink(explainPlan(plan, describeAction(action)));
+      explainSink(this.explain(node, describeAction(action)));
       return action.kind === 'collect' ? [] : 0;
     }
+    const watch = jobStarting(this, describeAction(action));
+    try {
+      const { value, stats } = await this.#runJob(node, action, signal, watch);
+      watch?.succeeded(stats, value);
+      return value;
+    } catch (error) {
+      watch?.failed(error);
+      throw error;
+    }
+  }
+
+  /** Plans and runs the job; `watch` learns its id as soon as it takes one. */
+  async #runJob(node: LogicalNode, action: Action, signal: AbortSignal | undefined, watch: JobWatch | undefined): Promise<{ value: unknown; stats: JobStats }> {
+    const plan = this.#plan(node);
     const fnSpecs = functionSpecs(plan, this.backend);
     const engine = this.#engineForJob();
     // FIFO: the job id is taken at submission, before anything is awaited, so concurrent actions
     // are ordered as they were called. A run's scope forwards the job's events to the run's stream.
     const jobId = Engine.currentScope()?.newJobId() ?? engine.scheduler.newJobId();
+    if (watch) watch.jobId = jobId;
     claimIterables(plan, jobId);
     if (signal?.aborted === true) throw new CancelledError(`job ${jobId} (${describeAction(action)}) was cancelled before it started`, { cause: signal.reason });
     await engine.backends.prepare(
@@ -200,7 +217,7 @@ export class ExecutionEnvironment {
           (first ? `; first at ${first.file}:${first.line}: ${first.message}` : ''),
       );
     }
-    return value;
+    return { value, stats };
   }
 
   /** @internal The plan of an action on a node, for `Dataset.explain()`; `action` titles it, e.g. `collect()`. */

@@ -16,3 +16,4 @@ export {
 } from './key-groups.js';
 export { ParallelismError, JobFailedError, KeyTypeError } from './errors.js';
 export type { JobStats } from './exec/job-runner.js';
+export { observeJobs, type JobObserver, type JobEndListener, type StartingJob, type EndedJob, type SucceededJob, type FailedJob } from './job-observers.js';
