@@ -1,6 +1,7 @@
 /**
  * Finds the pipeline a user module exports: its default export or an export named `pipeline`.
- * TypeScript modules load through tsx, registered by the `weft` command before this runs.
+ * TypeScript modules load through weft's TypeScript loader (`runtime/typescript-loader.js`), registered by
+ * the `weft` command before this runs.
  *
  * A module that throws while loading is reported at the user's own file:line (the first frame of
  * the error's stack in a user file), not somewhere inside the loader.
