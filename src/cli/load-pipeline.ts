@@ -83,7 +83,7 @@ async function importModule(file: string, verb: string): Promise<{ mod: Record<s
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const hint = /require\(\)|ES Module|ERR_REQUIRE_ESM/.test(message)
-      ? ' — the module was loaded as CommonJS: add "type": "module" to the nearest package.json or rename it to .mts'
+      ? ' — the module was loaded as CommonJS: add "type": "module" to the nearest package.json or rename it to .mts (.mjs for JavaScript)'
       : '';
     const at = userFrame(error, path);
     throw new UsageError(`Cannot ${verb} ${file}: it threw while loading${at ? ` at ${at}` : ''}: ${message}${hint}`, { cause: error });
