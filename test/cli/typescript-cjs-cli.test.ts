@@ -1,6 +1,7 @@
-// `weft run` / `weft explain` of TypeScript modules with import/export in a CommonJS package (no
-// "type": "module"): the command loads them as ESM, and so do the thread and process workers that
-// import them to find their functions (the built workers, which register the loader lazily).
+// `weft run`, `weft explain` and `weft job build` of TypeScript modules with import/export in a
+// CommonJS package (no "type": "module"): the command loads them as ESM, and so do the thread and
+// process workers that import them to find their functions (the built workers, which register the
+// loader lazily).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,5 +36,13 @@ describe('a CommonJS package with TypeScript modules written in ESM syntax', () 
     const summary = JSON.parse(r.stdout) as { outputs: Record<string, unknown>; steps: Array<{ backend: string }> };
     expect(summary.outputs).toEqual({ tripled: 21 });
     expect(summary.steps[0]?.backend).toBe(backend);
+  });
+
+  it('weft job build of a project loads its function mapping module', () => {
+    const r = weft('job', 'build', '-f', '.', 'main', '--no-progress');
+    expect(r.stderr).not.toMatch(/cannot load module/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/s1\s+DE\s+s1x3/);
+    expect(r.stdout).toMatch(/s2\s+FR\s+s2x3/);
   });
 });

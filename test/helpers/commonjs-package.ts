@@ -2,7 +2,7 @@
 // TypeScript modules are written with import/export, as `npm init` + a `.ts` file gives you.
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -43,6 +43,30 @@ const files: Record<string, string> = {
     'export default pipeline;',
     '',
   ].join('\n'),
+  // A YAML project whose function mapping is such a module.
+  'project.yml': 'name: cjs_user\nversion: "1.0"\nmodules: [model.yml]\n',
+  'model.yml': [
+    'relations:',
+    '  stations: { kind: file, format: csv, location: data/stations.csv }',
+    'mappings:',
+    '  stations: { kind: read, relation: stations }',
+    '  tagged: { kind: function, module: tag.ts, inputs: [stations] }',
+    'targets:',
+    '  show: { kind: console, mapping: tagged }',
+    'jobs:',
+    '  main: { targets: [show] }',
+    '',
+  ].join('\n'),
+  'data/stations.csv': 'station,country\ns1,DE\ns2,FR\n',
+  'tag.ts': [
+    "import type { MappingFunction } from 'weft';",
+    "import { factor } from './helper.js';",
+    '',
+    'const tag: MappingFunction = ({ stations }) =>',
+    '  stations.map((row: Record<string, unknown>, ctx) => ({ ...row, tag: `${String(row.station)}x${String(ctx.with.factor)}` }), { with: { factor } });',
+    'export default tag;',
+    '',
+  ].join('\n'),
 };
 
 /**
@@ -51,7 +75,10 @@ const files: Record<string, string> = {
  */
 export function writeCommonJsPackage(): string {
   const dir = mkdtempSync(join(tmpdir(), 'weft-cjs-package-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(root, join(dir, 'node_modules/weft'), 'dir');
   return dir;
