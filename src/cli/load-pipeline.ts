@@ -1,6 +1,7 @@
 /**
  * Finds the pipeline a user module exports: its default export or an export named `pipeline`.
- * TypeScript modules load through tsx, registered by the `weft` command before this runs.
+ * TypeScript modules load through weft's TypeScript loader (`runtime/typescript-loader.js`), registered by
+ * the `weft` command before this runs.
  *
  * A module that throws while loading is reported at the user's own file:line (the first frame of
  * the error's stack in a user file), not somewhere inside the loader.
@@ -82,7 +83,7 @@ async function importModule(file: string, verb: string): Promise<{ mod: Record<s
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const hint = /require\(\)|ES Module|ERR_REQUIRE_ESM/.test(message)
-      ? ' — the module was loaded as CommonJS: add "type": "module" to the nearest package.json or rename it to .mts'
+      ? ' — the module was loaded as CommonJS: add "type": "module" to the nearest package.json or rename it to .mts (.mjs for JavaScript)'
       : '';
     const at = userFrame(error, path);
     throw new UsageError(`Cannot ${verb} ${file}: it threw while loading${at ? ` at ${at}` : ''}: ${message}${hint}`, { cause: error });

@@ -1,29 +1,12 @@
 /**
  * Turns a {@link FunctionRef} back into a function where the task runs: imports the module of a
- * `module` ref (registering tsx's loader first when the module is TypeScript and nothing can load
- * it yet), compiles a `source` ref once, returns a `local` ref's closure.
+ * `module` ref (registering the TypeScript loader first when the module is TypeScript and nothing
+ * can load it yet), compiles a `source` ref once, returns a `local` ref's closure.
  */
 import type { FunctionRef, UserFunction } from './function-ref.js';
 import { FunctionNotFoundError, UnsupportedFunctionError } from './errors.js';
 import { importUserModule, lookupModuleFunction } from './registry.js';
-
-const TS_MODULE = /\.(?:ts|mts|cts|tsx)$/;
-/** Set on `globalThis` once tsx's loader is registered in this thread (also by the worker bootstrap). */
-export const TSX_REGISTERED = Symbol.for('weft.tsxRegistered');
-
-/** Registers tsx's ESM loader in this thread, once. */
-export async function ensureTypeScriptLoader(): Promise<void> {
-  const holder = globalThis as { [TSX_REGISTERED]?: boolean | Promise<void> };
-  const state = holder[TSX_REGISTERED];
-  if (state === true) return;
-  if (state instanceof Promise) return state;
-  const loading = import('tsx/esm/api').then((api) => {
-    api.register();
-    holder[TSX_REGISTERED] = true;
-  });
-  holder[TSX_REGISTERED] = loading;
-  return loading;
-}
+import { TYPESCRIPT_FILE, registerTypeScriptLoader } from './typescript-loader.js';
 
 /** Shim for esbuild's `keepNames` helper, which tsx-compiled lambdas call. */
 function nameShim<T>(target: T, value: string): T {
@@ -57,7 +40,7 @@ export function compileSource(source: string, id: string, label: string): UserFu
 export async function resolveModuleFunction(moduleUrl: string, id: string, options: { typescript: boolean }): Promise<UserFunction> {
   const found = lookupModuleFunction(moduleUrl, id);
   if (found) return found;
-  if (options.typescript && TS_MODULE.test(moduleUrl)) await ensureTypeScriptLoader();
+  if (options.typescript && TYPESCRIPT_FILE.test(moduleUrl)) await registerTypeScriptLoader();
   try {
     await importUserModule(moduleUrl);
   } catch (error) {

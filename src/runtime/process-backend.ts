@@ -25,7 +25,7 @@ function spawnProcess(options: WorkerPoolOptions): (slot: number, hooks: SpawnHo
   const entry = workerEntry();
   const limitMb = options.maxOldGenerationSizeMb;
   const execArgv = [
-    ...(entry.typescript ? ['--import', import.meta.resolve('tsx')] : []),
+    ...(entry.typescript ? ['--import', entry.loader] : []),
     ...(limitMb === undefined ? [] : [`--max-old-space-size=${limitMb}`]),
   ];
   return (slot, hooks) => {

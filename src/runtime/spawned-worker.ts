@@ -31,8 +31,16 @@ export interface SpawnHooks {
 /** Starts the worker of one slot. */
 export type SpawnWorker = (slot: number, hooks: SpawnHooks) => SpawnedWorker;
 
-/** Where the worker entry is: `worker-entry.ts` when weft runs from source (needs tsx), else `.js`. */
-export function workerEntry(): { url: string; typescript: boolean } {
+/**
+ * Where the worker entry is: `worker-entry.ts` when weft runs from source, else `.js`. A TypeScript
+ * entry comes with `loader`, the module a worker imports first so that it can import the entry (it
+ * registers the TypeScript loader, see `typescript-loader.js`).
+ */
+export function workerEntry(): { url: string; typescript: boolean; loader: string } {
   const typescript = import.meta.url.endsWith('.ts');
-  return { url: new URL(typescript ? './worker-entry.ts' : './worker-entry.js', import.meta.url).href, typescript };
+  return {
+    url: new URL(typescript ? './worker-entry.ts' : './worker-entry.js', import.meta.url).href,
+    typescript,
+    loader: new URL('./register-typescript.js', import.meta.url).href,
+  };
 }

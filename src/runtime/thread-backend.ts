@@ -11,13 +11,9 @@ import type { WorkerPoolOptions } from './worker-pool.js';
 import { workerEntry } from './spawned-worker.js';
 import { WorkerPoolBackend } from './worker-pool.js';
 
-/** Starts a worker from source: register tsx in the new thread, then import the `.ts` entry. */
-function bootstrapSource(entryUrl: string): string {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return (
-    `import(${JSON.stringify(tsx)}).then((api) => { api.register(); ` +
-    `globalThis[Symbol.for('weft.tsxRegistered')] = true; return import(${JSON.stringify(entryUrl)}); });`
-  );
+/** Starts a worker from source: register the TypeScript loader in the new thread, then import the `.ts` entry. */
+function bootstrapSource(entry: { url: string; loader: string }): string {
+  return `import(${JSON.stringify(entry.loader)}).then(() => import(${JSON.stringify(entry.url)}));`;
 }
 
 function spawnThread(options: WorkerPoolOptions): (slot: number, hooks: SpawnHooks) => SpawnedWorker {
@@ -29,7 +25,7 @@ function spawnThread(options: WorkerPoolOptions): (slot: number, hooks: SpawnHoo
     const workerData: WorkerInit = { backend: 'thread', slot, started };
     const settings = { workerData, ...(limitMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: limitMb } }) };
     const worker = entry.typescript
-      ? new Worker(bootstrapSource(entry.url), { ...settings, eval: true })
+      ? new Worker(bootstrapSource(entry), { ...settings, eval: true })
       : new Worker(new URL(entry.url), settings);
     let reason: string | undefined;
     worker.on('message', (batch: Parameters<SpawnHooks['onBatch']>[0]) => hooks.onBatch(batch));

@@ -7,7 +7,8 @@
 import { Script } from 'node:vm';
 import { UsageError } from '../../errors.js';
 import { isWeftWorker, type UserFunction } from '../../runtime/index.js';
-import { ensureTypeScriptLoader, resolveFunction } from '../../runtime/function-resolver.js';
+import { resolveFunction } from '../../runtime/function-resolver.js';
+import { TYPESCRIPT_FILE, registerTypeScriptLoader } from '../../runtime/typescript-loader.js';
 import { importUserModule } from '../../runtime/registry.js';
 import type { SourcePosition } from '../plan/call-site.js';
 import type { ExportRef } from '../plan/exported-function.js';
@@ -51,7 +52,7 @@ async function importExport(ref: ExportRef, label: string, typescript: boolean):
   const key = `${ref.moduleUrl}#${ref.name}`;
   const cached = exportsFound.get(key);
   if (cached) return cached;
-  if (typescript && /\.(?:ts|mts|cts|tsx)$/.test(ref.moduleUrl)) await ensureTypeScriptLoader();
+  if (typescript && TYPESCRIPT_FILE.test(ref.moduleUrl)) await registerTypeScriptLoader();
   const namespace = (await importUserModule(ref.moduleUrl)) as Record<string, unknown>;
   const fn = namespace[ref.name];
   if (typeof fn !== 'function') {
