@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { bigGroupByCsv, groupByCsv, joinCsvs, wordsText } from './lib/dataflow-data.js';
 import { duckGroupBySum, duckJoinCount, jsGroupBySum, jsJoinCount, jsWordCount, openDuckDb } from './lib/dataflow-peers.js';
 import { ExecutionEnvironment, weftGroupBySum, weftJoinCount, weftWordCount, weftWordCountGeneral } from './lib/dataflow-weft.js';
-import { formatMs, formatRatio, medianOf, printTable, report, rounds, timeMs } from './lib/harness.js';
+import { formatMs, formatRatio, median, medianOf, printTable, report, rounds, timeMs } from './lib/harness.js';
 import type { SummaryRow } from './lib/harness.js';
 
 const ROUNDS = rounds(3);
@@ -35,6 +35,23 @@ async function measure<T>(job: () => Promise<T>, check: (value: T) => void): Pro
       check(await job());
     }),
   );
+}
+
+/**
+ * Median wall times of `job` at p=1 and at p=2, the rounds alternating between the two (after a
+ * warm-up of each), so that a machine that speeds up or slows down during the run weighs on both
+ * figures alike rather than on whichever ran later.
+ */
+async function measureScaling<T>(job: () => Promise<T>, check: (p: 1 | 2) => (value: T) => void): Promise<[number, number]> {
+  const times: [number[], number[]] = [[], []];
+  for (let round = -1; round < ROUNDS; round++) {
+    for (const p of [1, 2] as const) {
+      env.setParallelism(p);
+      const ms = await timeMs(async () => check(p)(await job()));
+      if (round >= 0) (p === 1 ? times[0] : times[1]).push(ms);
+    }
+  }
+  return [median(times[0]), median(times[1])];
 }
 
 function sameGroups(expected: { groups: number; total: number }, what: string) {
@@ -62,12 +79,9 @@ try {
     const reference = await duckGroupBySum(duck.connection, groupBy);
     const duckGroupMs = await measure(() => duckGroupBySum(duck.connection, groupBy), sameGroups(reference, 'DuckDB group-by'));
     const jsGroupMs = await medianOf(1, 0, () => timeMs(async () => sameGroups(reference, 'JS group-by')(await jsGroupBySum(groupBy))));
-    env.setParallelism(1);
-    const weftGroup1Ms = await measure(() => weftGroupBySum(env, groupBy), sameGroups(reference, 'weft p=1 group-by'));
-    env.setParallelism(2);
-    const weftGroup2Ms = await measure(() => weftGroupBySum(env, groupBy), sameGroups(reference, 'weft p=2 group-by'));
+    const [weftGroup1Ms, weftGroup2Ms] = await measureScaling(() => weftGroupBySum(env, groupBy), (p) => sameGroups(reference, `weft p=${p} group-by`));
     printTable(
-      `group-by-sum, 2M rows / ${reference.groups} keys (~80 MB CSV); medians of ${ROUNDS} rounds after a warm-up (plain JS: 1 round)`,
+      `group-by-sum, 2M rows / ${reference.groups} keys (~80 MB CSV); medians of ${ROUNDS} rounds after a warm-up, p=1 and p=2 alternating (plain JS: 1 round)`,
       ['strategy', 'wall', 'vs DuckDB'],
       [
         ['DuckDB, 2 threads', formatMs(duckGroupMs), formatRatio(1)],
@@ -102,6 +116,7 @@ try {
     const join = joinCsvs();
     const duckJoinMs = await measure(() => duckJoinCount(duck.connection, join.left, join.right), sameCount(join.matches, 'DuckDB join'));
     const jsJoinMs = await medianOf(1, 0, () => timeMs(async () => sameCount(join.matches, 'JS join')(await jsJoinCount(join.left, join.right))));
+    env.setParallelism(2);
     const weftJoinMs = await measure(() => weftJoinCount(env, join.left, join.right), sameCount(join.matches, 'weft p=2 join'));
     printTable(
       `join count, 1M × 1M rows on id (${join.matches.toLocaleString('en-US')} matches); medians of ${ROUNDS} rounds after a warm-up (plain JS: 1 round)`,
@@ -127,18 +142,12 @@ try {
   if (runs('words')) {
     const words = wordsText();
     const distinct = await jsWordCount(words);
-    env.setParallelism(1);
-    const words1Ms = await measure(() => weftWordCount(env, words), sameCount(distinct, 'weft p=1 word count'));
-    env.setParallelism(2);
-    const words2Ms = await measure(() => weftWordCount(env, words), sameCount(distinct, 'weft p=2 word count'));
+    const [words1Ms, words2Ms] = await measureScaling(() => weftWordCount(env, words), (p) => sameCount(distinct, `weft p=${p} word count`));
     // The same job written so that weft cannot recognise the functions: every record goes through them.
-    env.setParallelism(1);
-    const general1Ms = await measure(() => weftWordCountGeneral(env, words), sameCount(distinct, 'weft p=1 word count, general path'));
-    env.setParallelism(2);
-    const general2Ms = await measure(() => weftWordCountGeneral(env, words), sameCount(distinct, 'weft p=2 word count, general path'));
+    const [general1Ms, general2Ms] = await measureScaling(() => weftWordCountGeneral(env, words), (p) => sameCount(distinct, `weft p=${p} word count, general path`));
     const jsWordsMs = await medianOf(1, 0, () => timeMs(() => jsWordCount(words)));
     printTable(
-      `word count, ~100 MB of text (${distinct.toLocaleString('en-US')} distinct words); medians of ${ROUNDS} rounds after a warm-up (plain JS: 1 round)`,
+      `word count, ~100 MB of text (${distinct.toLocaleString('en-US')} distinct words); medians of ${ROUNDS} rounds after a warm-up, p=1 and p=2 alternating (plain JS: 1 round)`,
       ['strategy', 'wall', 'vs plain JS'],
       [
         ['plain JS loop, 1 thread', formatMs(jsWordsMs), formatRatio(1)],
