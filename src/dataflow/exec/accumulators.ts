@@ -15,7 +15,9 @@
  * | first       | `v` when nothing yet                                         | `a`, else `b`        |
  * | last        | `v`                                                          | `b`, else `a`        |
  */
+import type { Column } from '../batch/index.js';
 import type { AggDef } from '../plan/logical.js';
+import { valueColumn } from './entry-batch.js';
 import { compareKeys } from './keys.js';
 
 /** One aggregation's state for every key slot of an aggregator. */
@@ -32,6 +34,8 @@ export interface AccumulatorColumn {
   entry(slot: number): unknown;
   /** The slot's finished value (`null` when nothing was folded). */
   result(slot: number): unknown;
+  /** The partial accumulators of slots `[0, n)` as one column: `valueColumn` of their `entry`s. */
+  column(n: number): Column;
 }
 
 /** The column for an aggregation kind. */
@@ -88,6 +92,10 @@ class SumColumn implements AccumulatorColumn {
   result(slot: number): unknown {
     return this.#values[slot];
   }
+
+  column(n: number): Column {
+    return n === 0 ? valueColumn(0, () => undefined) : { type: 'float64', values: this.#values.slice(0, n) };
+  }
 }
 
 /** Averages: a sum and a count per slot. */
@@ -125,6 +133,10 @@ class AvgColumn implements AccumulatorColumn {
   result(slot: number): unknown {
     const n = this.#counts[slot]!;
     return n === 0 ? null : this.#sums[slot]! / n;
+  }
+
+  column(n: number): Column {
+    return valueColumn(n, (slot) => this.entry(slot));
   }
 }
 
@@ -179,6 +191,10 @@ class ExtremeColumn implements AccumulatorColumn {
     return this.entry(slot) ?? null;
   }
 
+  column(n: number): Column {
+    return valueColumn(n, (slot) => this.entry(slot));
+  }
+
   #box(): unknown[] {
     const boxed: unknown[] = [];
     for (let s = 0; s < this.#seen.length; s++) boxed.push(this.#seen[s] === 0 ? undefined : this.#values[s]);
@@ -217,5 +233,9 @@ class ValueColumn implements AccumulatorColumn {
 
   result(slot: number): unknown {
     return this.#values[slot] ?? null;
+  }
+
+  column(n: number): Column {
+    return valueColumn(n, (slot) => this.#values[slot]);
   }
 }

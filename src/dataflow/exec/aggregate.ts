@@ -13,7 +13,9 @@
  */
 import { UsageError, describeValue } from '../../errors.js';
 import type { AggDef } from '../plan/logical.js';
+import type { Batch } from '../batch/index.js';
 import { accumulatorColumn, type AccumulatorColumn } from './accumulators.js';
+import { distinctKeyColumn, entryBatch, firstColumns } from './entry-batch.js';
 import { groupKey, type KeyFn } from './keys.js';
 
 const COUNT = Symbol('count');
@@ -87,6 +89,17 @@ export class Aggregator {
       out[s] = [this.#keys[s], this.#keepFirst ? this.#firsts[s] : null, accs];
     }
     return out;
+  }
+
+  /**
+   * The partial entries as one entry batch (entry-batch.ts): exactly `entriesBatch(entries())`,
+   * built from the accumulator columns without an entry per key.
+   */
+  entryBatch(): Batch {
+    const n = this.#keys.length;
+    const key = distinctKeyColumn(this.#keys);
+    const firsts = this.#keepFirst ? firstColumns(this.#firsts, { values: this.#keys, column: key }) : undefined;
+    return entryBatch({ length: n, key, firsts, accs: this.#columns.map((column) => column.column(n)) });
   }
 
   /** The finished records, one per key, in first-seen order. */

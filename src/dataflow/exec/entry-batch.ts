@@ -63,12 +63,26 @@ export function entryBatch(parts: EntryColumns): Batch {
 /** Entries as a columnar batch (`accCount` accumulators each). */
 export function entriesBatch(entries: readonly AggEntry[], accCount: number): Batch {
   const n = entries.length;
-  const width = tupleWidth(entries);
-  let firsts: EntryColumns['firsts'];
-  if (width >= 0) firsts = Array.from({ length: width }, (_, k) => valueColumn(n, (i) => (entries[i]![1] as unknown[])[k]));
-  else if (entries.some((e) => e[1] !== null)) firsts = { type: 'any', values: entries.map((e) => e[1]) };
   const accs = Array.from({ length: accCount }, (_, a) => valueColumn(n, (i) => entries[i]![2][a]));
-  return entryBatch({ length: n, key: valueColumn(n, (i) => entries[i]![0]), firsts, accs });
+  return entryBatch({ length: n, key: valueColumn(n, (i) => entries[i]![0]), firsts: firstColumns(entries.map((e) => e[1])), accs });
+}
+
+/**
+ * The first-record columns of entries whose first records are `firsts`: one column per element
+ * when they are all tuples of one length, else one `any` column, or none when they are all `null`.
+ * With the entries' `keys` and their column, an element that is the key in every entry (the
+ * common `keyBy(0)`) is that column itself, not a second copy of it.
+ */
+export function firstColumns(firsts: readonly unknown[], key?: { values: readonly unknown[]; column: Column }): EntryColumns['firsts'] {
+  const n = firsts.length;
+  const width = tupleWidth(firsts);
+  if (width >= 0) {
+    const items = firsts as ReadonlyArray<readonly unknown[]>;
+    return Array.from({ length: width }, (_, k) =>
+      key !== undefined && items.every((item, i) => Object.is(item[k], key.values[i])) ? key.column : valueColumn(n, (i) => items[i]![k]),
+    );
+  }
+  return firsts.some((f) => f !== null) ? { type: 'any', values: firsts.slice() } : undefined;
 }
 
 /**
@@ -89,11 +103,11 @@ export function entryAccField(a: number): string {
 }
 
 /** The length of every first record when they are all tuples of one length (1 to {@link MAX_TUPLE}), else -1. */
-function tupleWidth(entries: readonly AggEntry[]): number {
-  const first = entries[0]?.[1];
+function tupleWidth(firsts: readonly unknown[]): number {
+  const first = firsts[0];
   if (!Array.isArray(first) || first.length === 0 || first.length > MAX_TUPLE) return -1;
   const width = first.length;
-  for (const entry of entries) if (!Array.isArray(entry[1]) || entry[1].length !== width) return -1;
+  for (const f of firsts) if (!Array.isArray(f) || f.length !== width) return -1;
   return width;
 }
 

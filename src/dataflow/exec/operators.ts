@@ -254,9 +254,10 @@ function aggregateOperator(spec: Extract<OpSpec, { op: 'aggregate' }>, keySpec: 
     },
     flush: () => undefined,
     close: () => {
-      // Typed state leaves as one entry batch, for the exchange to split column-wise (outputs.ts).
-      if (typed === undefined || next.addBatch === undefined) return after(emit(next, typed?.entries() ?? toGeneric().entries()), () => next.close());
-      const entries = typed.entryBatch();
+      // The state leaves as one entry batch, for the exchange to split column-wise (outputs.ts).
+      const state = typed ?? toGeneric();
+      if (next.addBatch === undefined) return after(emit(next, state.entries()), () => next.close());
+      const entries = state.entryBatch();
       if (entries.length > 0) next.addBatch(entries);
       return after(next.flush(), () => next.close());
     },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { valueBatch } from '../../../src/dataflow/batch/index.js';
-import type { AggEntry } from '../../../src/dataflow/exec/aggregate.js';
+import { Aggregator, type AggEntry } from '../../../src/dataflow/exec/aggregate.js';
+import type { AggDef } from '../../../src/dataflow/plan/logical.js';
 import { entriesBatch, forEachEntry, isEntryBatch } from '../../../src/dataflow/exec/entry-batch.js';
 
 const decode = (entries: AggEntry[], accs: number): AggEntry[] => {
@@ -41,3 +42,51 @@ describe('entry batches', () => {
     expect(decode([['a', [], [1]]], 1)).toEqual([['a', [], [1]]]);
   });
 });
+
+describe('an aggregator\'s entry batch', () => {
+  const aggs: AggDef[] = [
+    { kind: 'sum', field: 1, as: 's' },
+    { kind: 'count', as: 'n' },
+    { kind: 'avg', field: 1, as: 'a' },
+    { kind: 'min', field: 1, as: 'lo' },
+    { kind: 'max', field: 2, as: 'hi' },
+    { kind: 'first', field: 2, as: 'f' },
+    { kind: 'last', field: 1, as: 'l' },
+  ];
+  const records: unknown[][] = [
+    ['a', 1, 'x'],
+    ['b', -0, null],
+    ['a', 2.5, 'y'],
+    ['c', Number.NaN, 'z'],
+    ['b', 4, undefined],
+  ];
+  const fill = (keyOf: (r: unknown[]) => unknown, keepFirst: boolean, rows = records): Aggregator => {
+    const aggregator = new Aggregator(aggs, 'agg', keepFirst);
+    for (const r of rows) aggregator.addRecord(r, keyOf(r));
+    return aggregator;
+  };
+
+  it('is the batch of its entries, for string, number and mixed keys, with and without first records', () => {
+    const keyFns: Array<(r: unknown[]) => unknown> = [(r) => r[0], (r) => (r[0] === 'a' ? 0 : r[0] === 'b' ? -0 : 7), (r) => (r[0] === 'a' ? 'a' : r[0] === 'b' ? 1 : null)];
+    for (const keyOf of keyFns) {
+      for (const keepFirst of [true, false]) {
+        const aggregator = fill(keyOf, keepFirst);
+        expect(aggregator.entryBatch()).toEqual(entriesBatch(aggregator.entries(), aggs.length));
+      }
+    }
+    const objects = fill((r) => r[0], true, records.map((r) => ({ 0: r[0], 1: r[1], 2: r[2] }) as unknown as unknown[]));
+    expect(objects.entryBatch()).toEqual(entriesBatch(objects.entries(), aggs.length));
+  });
+
+  it('shares the key column with a first-record element that is the key (keyBy(0))', () => {
+    const batch = fill((r) => r[0], true).entryBatch();
+    expect(batch.columns[1]).toBe(batch.columns[0]);
+    expect(forEachEntries(batch)).toEqual(fill((r) => r[0], true).entries());
+  });
+});
+
+function forEachEntries(batch: ReturnType<typeof entriesBatch>): AggEntry[] {
+  const out: AggEntry[] = [];
+  forEachEntry(batch, ([key, first, accs]) => out.push([key, first, [...accs]]));
+  return out;
+}
