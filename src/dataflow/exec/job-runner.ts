@@ -9,7 +9,7 @@ import { checkFields } from '../plan/field-check.js';
 import { describeNode, type KeySelector } from '../plan/logical.js';
 import type { PhysicalPlan, Stage } from '../plan/physical.js';
 import { sourceFields } from '../plan/projection.js';
-import { planSplits, type FileSplit } from '../sources/index.js';
+import { assignSplits, planSplits, type FileSplit } from '../sources/index.js';
 import { abortWrite, beginWrite, checkPartColumns, commitWrite, type WriteJob } from '../sinks/index.js';
 import { compareKeys } from './keys.js';
 import { randomUUID } from 'node:crypto';
@@ -210,9 +210,7 @@ function stageInputs(stage: Stage, results: ReadonlyMap<Stage, TaskResultData[]>
     const source = input.node.source;
     if (source.kind === 'files') {
       const { splits } = files.get(input.node.id)!;
-      const perTask: FileSplit[][] = Array.from({ length: p }, () => []);
-      splits.forEach((split, i) => perTask[i % p]!.push(split));
-      return perTask.map((s) => ({ kind: 'splits', splits: s, ...(fields !== undefined ? { fields } : {}) }));
+      return assignSplits(splits, p).map((s) => ({ kind: 'splits', splits: s, ...(fields !== undefined ? { fields } : {}) }));
     }
     // An iterable streams: its tasks pull chunks as slots free up (iterable-source.ts).
     if (source.kind === 'iterable') return source.iterable.feed(p);

@@ -21,4 +21,5 @@ export {
   type SplitStats,
 } from './options.js';
 export { planSplits } from './plan-splits.js';
+export { assignSplits } from './assign-splits.js';
 export { readSplit } from './read-split.js';
