@@ -133,9 +133,9 @@ class TokenCounter {
     const byEntry = this.#slotByEntry.of(dictionary);
     for (let entry = 0; entry < this.#directSize; entry++) {
       const key = dictionary[entry]!;
-this.#slots.set(key, entry);
+      this.#slots.set(key, entry);
       this.#keys.push(key);
-byEntry[entry] = entry;
+      byEntry[entry] = entry;
     }
   }
 

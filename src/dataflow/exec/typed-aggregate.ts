@@ -13,7 +13,7 @@ import { rowAt, type Batch, type Column, type Field, type Validity } from '../ba
 import type { AggDef } from '../plan/logical.js';
 import { Aggregator, replaceFields, type AggEntry } from './aggregate.js';
 import { DictionarySlots } from './dictionary-slots.js';
-import { distinctKeyColumn, entryBatch, valueColumn } from './entry-batch.js';
+import { distinctKeyColumn, entryBatch, firstColumns, valueColumn } from './entry-batch.js';
 
 /** Aggregations the fast path folds; `first`/`last` keep the generic path. */
 const TYPED_KINDS: ReadonlySet<AggDef['kind']> = new Set(['sum', 'count', 'min', 'max', 'avg']);
@@ -209,7 +209,7 @@ export class TypedPartialAggregator {
       if ((agg.kind === 'min' || agg.kind === 'max') && !seen.subarray(0, n).every((x) => x !== 0)) return valueColumn(n, (s) => (seen[s] === 0 ? undefined : values[s]));
       return { type: 'float64', values: values.slice(0, n) };
     });
-    return entryBatch({ length: n, key: distinctKeyColumn(this.#keys), firsts: this.#keepFirst ? { type: 'any', values: this.#firsts.slice() } : undefined, accs });
+    return entryBatch({ length: n, key: distinctKeyColumn(this.#keys), firsts: this.#keepFirst ? firstColumns(this.#firsts) : undefined, accs });
   }
 
   /**
