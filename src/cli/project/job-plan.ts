@@ -52,48 +52,62 @@ const MAX_GRAPHS = 4;
 
 /**
  * The target DAGs of the instances: one in full per distinct graph (the same targets, levels and
- * dependencies; parameters may differ), naming the instances that share it.
+ * dependencies; parameters may differ), naming the instances that share it. Only each graph's
+ * first instance is described; the others are only compared.
  */
 function describeInstances(session: ProjectSession, plan: JobPlan, options: PlanTextOptions): string[] {
-  const groups = new Map<string, { lines: string[]; keys: string[] }>();
+  const groups = new Map<string, { graphs: InstanceGraphs; keys: string[] }>();
   let unshown = 0;
   for (const instance of plan.instances) {
-    const { lines, signature } = describeTargets(session, plan, instance, options);
+    const graphs = instanceGraphs(session, plan, instance);
+    const signature = graphSignature(graphs);
     const group = groups.get(signature);
     if (group !== undefined) group.keys.push(instance.key);
-    else if (groups.size < MAX_GRAPHS) groups.set(signature, { lines, keys: [instance.key] });
+    else if (groups.size < MAX_GRAPHS) groups.set(signature, { graphs, keys: [instance.key] });
     else unshown++;
   }
   const out: string[] = [];
-  for (const { lines, keys } of groups.values()) {
-    const others = keys.slice(1);
+  for (const { graphs, keys } of groups.values()) {
+    const [first, ...others] = keys;
     const shared = others.length === 0 ? '' : ` — the same target graph for ${others.length <= 6 ? others.join(', ') : `${others.length} other instances (${others.slice(0, 3).join(', ')}, …)`}`;
-    // The header ends with a colon: the instances sharing the graph go before it.
-    out.push('', `${lines[0]!.slice(0, -1)}${shared}:`, ...lines.slice(1));
+    const how = `${plan.executor} executor${plan.executor === 'parallel' ? `, ${plan.parallelism} at once` : ''}, ${plan.scheduler} order`;
+    out.push('', `targets of ${first || plan.job.name} (${how})${shared}:`, ...describeGraphs(graphs, options));
   }
   if (unshown > 0) out.push('', `… and ${unshown} more instance${unshown === 1 ? '' : 's'} with other target graphs: give one instance's parameters to see its graph.`);
   return out;
 }
 
-/** One instance's targets per phase as text, and a signature of its graph (targets, levels, dependencies). */
-function describeTargets(session: ProjectSession, plan: JobPlan, instance: JobPlan['instances'][number], options: PlanTextOptions): { lines: string[]; signature: string } {
+/** One instance's target DAG of each phase, and how to find the edges that explain it (none for an empty phase). */
+type InstanceGraphs = Array<{ phase: string; dag: ReturnType<typeof phaseDag>; edges: (() => ReturnType<typeof targetEdges>) | undefined }>;
+
+function instanceGraphs(session: ProjectSession, plan: JobPlan, instance: JobPlan['instances'][number]): InstanceGraphs {
   const context = session.context({ job: plan.job, instance, signal: new AbortController().signal });
   const targets = plan.job.targets.map((t) => context.target(t.name));
   const all = new Set(targets.map((t) => t.name));
-  const lines = [`targets of ${instance.key || plan.job.name} (${plan.executor} executor${plan.executor === 'parallel' ? `, ${plan.parallelism} at once` : ''}, ${plan.scheduler} order):`];
-  const signature: string[] = [];
-  for (const phase of plan.phases) {
+  return plan.phases.map((phase) => {
     const dag = phaseDag(phase, targets, all, context, plan.scheduler);
-    if (dag.nodes.length === 0) {
+    return { phase, dag, edges: dag.nodes.length === 0 ? undefined : () => targetEdges(phase, targets, context, plan.scheduler) };
+  });
+}
+
+/** What makes two instances' graphs the same: per phase, the levels and each target's dependencies. */
+function graphSignature(graphs: InstanceGraphs): string {
+  return graphs.map(({ phase, dag }) => `${phase}:${dag.levels().map((level) => level.map((name) => `${name}<${dag.get(name).deps.join(',')}`).join(';')).join('|')}`).join('\n');
+}
+
+/** The targets of each phase as text: levels with why each target waits, width, critical path, predictions. */
+function describeGraphs(graphs: InstanceGraphs, options: PlanTextOptions): string[] {
+  const lines: string[] = [];
+  for (const { phase, dag, edges: findEdges } of graphs) {
+    if (findEdges === undefined) {
       lines.push(`  ${phase}: nothing to do`);
-      signature.push(`${phase}:`);
       continue;
     }
-    const edges = targetEdges(phase, targets, context, plan.scheduler);
+    const edges = findEdges();
     const width = dagWidth(dag);
-    signature.push(`${phase}:${dag.levels().map((level) => level.map((name) => `${name}<${dag.get(name).deps.join(',')}`).join(';')).join('|')}`);
-    lines.push(`  ${phase}: ${dag.nodes.length} target${dag.nodes.length === 1 ? '' : 's'} in ${dag.levels().length} level${dag.levels().length === 1 ? '' : 's'}, width ${width}`);
-    dag.levels().forEach((level, i) => {
+    const levels = dag.levels();
+    lines.push(`  ${phase}: ${dag.nodes.length} target${dag.nodes.length === 1 ? '' : 's'} in ${levels.length} level${levels.length === 1 ? '' : 's'}, width ${width}`);
+    levels.forEach((level, i) => {
       const waits = level.map((name) => {
         const deps = dag.get(name).deps;
         if (deps.length === 0) return name;
@@ -111,7 +125,7 @@ function describeTargets(session: ProjectSession, plan: JobPlan, instance: JobPl
       lines.push(`    predicted wall time per target parallelism (from earlier runs): ${predictions.join(', ')}`);
     }
   }
-  return { lines, signature: signature.join('\n') };
+  return lines;
 }
 
 function reason(edges: ReturnType<typeof targetEdges>, from: string, to: string, phase: string): string {
