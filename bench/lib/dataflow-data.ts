@@ -47,14 +47,18 @@ function generate(path: string, fill: (write: (text: string) => void) => void): 
 
 const BASE_TS = Date.UTC(2024, 0, 1);
 
-/** `id,key,value,ts` rows: key `k0`…`k9999`, value with two decimals, ts an ISO date-time one second apart. */
-function groupByRows(rows: number, seed: number): (write: (text: string) => void) => void {
+/**
+ * `id,key,value,ts` rows: key `k0`…`k9999`, value with two decimals, ts an ISO date-time one second
+ * apart — rows `from` to `to` (excluded) of the stream the seed gives, after a header.
+ */
+function groupByRows(rows: number, seed: number, from = 0, to = rows): (write: (text: string) => void) => void {
   return (write) => {
     const random = prng(seed);
     write('id,key,value,ts\n');
-    for (let i = 0; i < rows; i++) {
+    for (let i = 0; i < to; i++) {
       const key = Math.floor(random() * 10_000);
       const value = (random() * 1000).toFixed(2);
+      if (i < from) continue;
       const ts = new Date(BASE_TS + i * 1000).toISOString().slice(0, 19);
       write(`${i},k${key},${value},${ts}\n`);
     }
@@ -71,6 +75,11 @@ function ensure(name: string, fill: (write: (text: string) => void) => void): st
 /** The 2M-row group-by CSV (~83 MB). */
 export function groupByCsv(): string {
   return ensure('groupby-2m.csv', groupByRows(2_000_000, 1));
+}
+
+/** The rows of {@link groupByCsv} as two files of 1M rows each, for the machine's two-core ceiling. */
+export function groupByHalves(): [string, string] {
+  return [ensure('groupby-2m-first-half.csv', groupByRows(2_000_000, 1, 0, 1_000_000)), ensure('groupby-2m-second-half.csv', groupByRows(2_000_000, 1, 1_000_000, 2_000_000))];
 }
 
 /** The ~1 GB group-by CSV (25M rows), for the peak-RSS measure. */
