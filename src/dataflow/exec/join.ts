@@ -6,6 +6,7 @@
 import { isValueBatch, type Batch, type Column, type Validity } from '../batch/index.js';
 import type { JoinHow } from '../plan/logical.js';
 import { KeyCounts } from './key-counts.js';
+import { countNumberJoin, numberKeys } from './number-join-count.js';
 import { groupKey, type KeyFn } from './keys.js';
 
 /** Joins two partitions. Output rows merge both objects (`mergeObjects`) or are `[left, right]` pairs. */
@@ -50,27 +51,31 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * The number of rows {@link joinPartition} would produce, read straight from typed key columns
  * without building a joined row — for a join followed only by `count()`. Returns `undefined` when
  * a batch is not typed or its key column is not a string, float64 or int32 column (the caller then
- * joins generically). Keys match as in `joinPartition` (by value, nulls never).
+ * joins generically). Keys match as in `joinPartition` (by value, nulls never): number keys are
+ * counted by number-join-count.ts, string keys through a map of their rows.
  */
 export function countJoinMatches(left: readonly Batch[], right: readonly Batch[], leftField: string, rightField: string, how: JoinHow): number | undefined {
   const leftKeys = left.map((b) => keyColumn(b, leftField));
   const rightKeys = right.map((b) => keyColumn(b, rightField));
   if (leftKeys.includes(undefined) || rightKeys.includes(undefined)) return undefined;
+  const outer = how === 'left' || how === 'full';
   const keepUnmatched = how === 'right' || how === 'full';
-  const table = new KeyCounts(
-    right.reduce((n, b) => n + b.length, 0),
-    keepUnmatched,
-  );
+  const strings = (keys: ReadonlyArray<KeyColumn | undefined>): StringKeyColumn[] => keys.filter((c): c is StringKeyColumn => c!.type === 'string');
+  const numbers = (keys: ReadonlyArray<KeyColumn | undefined>): NumberKeyColumn[] => keys.filter((c): c is NumberKeyColumn => c!.type !== 'string');
+  const valid = (column: NumberKeyColumn, i: number): boolean => !isNull(column.validity, i);
+  let count = countNumberJoin(numberKeys(numbers(rightKeys), valid), numberKeys(numbers(leftKeys), valid), outer, keepUnmatched);
+  const table = new KeyCounts();
   let rightNulls = 0;
-  for (const column of rightKeys) rightNulls += build(column!, table);
-  let count = 0;
-  for (const column of leftKeys) count += probe(column!, table, how === 'left' || how === 'full');
+  for (const column of strings(rightKeys)) rightNulls += build(column, table);
+  for (const column of strings(leftKeys)) count += probe(column, table, outer);
   if (keepUnmatched) count += rightNulls + table.unmatched();
   return count;
 }
 
 /** A string, float64 or int32 column with its batch's row count. */
 type KeyColumn = Exclude<Column, { type: 'any' | 'bool' }> & { readonly length: number };
+type StringKeyColumn = Extract<KeyColumn, { type: 'string' }>;
+type NumberKeyColumn = Exclude<KeyColumn, { type: 'string' | 'timestamp' }>;
 
 /** A typed batch's key column, or `undefined` when it has none the count can read. */
 function keyColumn(batch: Batch, field: string): KeyColumn | undefined {
@@ -85,50 +90,34 @@ function isNull(validity: Validity, i: number): boolean {
   return validity !== undefined && (validity[i >> 3]! & (1 << (i & 7))) === 0;
 }
 
-/** Adds a build-side column's keys to the table; returns its null keys (they never match). */
-function build(column: KeyColumn, table: KeyCounts): number {
+/** Adds a build-side string column's keys to the table; returns its null keys (they never match). */
+function build(column: StringKeyColumn, table: KeyCounts): number {
   const n = column.length;
   const validity = column.validity;
   let nulls = 0;
-  if (column.type === 'string') {
-    const rows = new Float64Array(column.dictionary.length);
-    for (let i = 0; i < n; i++) {
-      if (isNull(validity, i)) nulls++;
-      else rows[column.indices[i]!]!++;
-    }
-    column.dictionary.forEach((text, id) => rows[id]! > 0 && table.addString(text, rows[id]!));
-    return nulls;
-  }
-  const values = column.values;
+  const rows = new Float64Array(column.dictionary.length);
   for (let i = 0; i < n; i++) {
     if (isNull(validity, i)) nulls++;
-    else table.addNumber(values[i]!);
+    else rows[column.indices[i]!]!++;
   }
+  column.dictionary.forEach((text, id) => rows[id]! > 0 && table.addString(text, rows[id]!));
   return nulls;
 }
 
-/** The joined rows of a probe-side column: matches, plus one per unmatched row when `outer`. */
-function probe(column: KeyColumn, table: KeyCounts, outer: boolean): number {
+/** The joined rows of a probe-side string column: matches, plus one per unmatched row when `outer`. */
+function probe(column: StringKeyColumn, table: KeyCounts, outer: boolean): number {
   const n = column.length;
   const validity = column.validity;
   let count = 0;
-  if (column.type === 'string') {
-    // Each dictionary entry is probed once, and only if a valid row uses it (a null row's entry must not mark a match).
-    const byId = new Float64Array(column.dictionary.length).fill(-1);
-    for (let i = 0; i < n; i++) {
-      let matches = 0;
-      if (!isNull(validity, i)) {
-        const id = column.indices[i]!;
-        matches = byId[id]!;
-        if (matches < 0) byId[id] = matches = table.probeString(column.dictionary[id]!);
-      }
-      count += matches === 0 && outer ? 1 : matches;
-    }
-    return count;
-  }
-  const values = column.values;
+  // Each dictionary entry is probed once, and only if a valid row uses it (a null row's entry must not mark a match).
+  const byId = new Float64Array(column.dictionary.length).fill(-1);
   for (let i = 0; i < n; i++) {
-    const matches = isNull(validity, i) ? 0 : table.probeNumber(values[i]!);
+    let matches = 0;
+    if (!isNull(validity, i)) {
+      const id = column.indices[i]!;
+      matches = byId[id]!;
+      if (matches < 0) byId[id] = matches = table.probeString(column.dictionary[id]!);
+    }
     count += matches === 0 && outer ? 1 : matches;
   }
   return count;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchFromRows, rowsOf, valueBatch, type Schema } from '../../../src/dataflow/batch/index.js';
+import { batchFromRows, rowsOf, valueBatch, type Batch, type Schema } from '../../../src/dataflow/batch/index.js';
 import { compileKey } from '../../../src/dataflow/exec/keys.js';
 import { countJoinMatches, joinPartition } from '../../../src/dataflow/exec/join.js';
 
@@ -26,6 +26,13 @@ const side = (seed: number, type: 'string' | 'float64' | 'int32', rows: number) 
 
 describe('count-only join', () => {
   const key = compileKey({ kind: 'field', field: 'id' }, undefined, {});
+  /** The count agrees with the rows joinPartition produces, for every kind of join. */
+  const countsAgree = (left: Batch[], right: Batch[]): void => {
+    for (const how of ['inner', 'left', 'right', 'full'] as const) {
+      const expected = joinPartition(left.flatMap(rowsOf), right.flatMap(rowsOf), key, key, how, true).length;
+      expect(countJoinMatches(left, right, 'id', 'id', how), how).toBe(expected);
+    }
+  };
   for (const type of ['string', 'float64', 'int32'] as const) {
     for (const how of ['inner', 'left', 'right', 'full'] as const) {
       it(`counts what joinPartition produces (${type} keys with duplicates and nulls, ${how})`, () => {
@@ -46,20 +53,32 @@ describe('count-only join', () => {
     };
     const left = [batchFromRows(Array.from({ length: 6000 }, () => ({ id: pick() })), schema)];
     const right = [batchFromRows(Array.from({ length: 5000 }, () => ({ id: pick() })), schema)];
-    for (const how of ['inner', 'left', 'right', 'full'] as const) {
-      const expected = joinPartition(left.flatMap(rowsOf), right.flatMap(rowsOf), key, key, how, true).length;
-      expect(countJoinMatches(left, right, 'id', 'id', how)).toBe(expected);
-    }
+    countsAgree(left, right);
+  });
+
+  it('counts number keys spread over many hash parts (60k distinct keys) as joinPartition does', () => {
+    const random = prng(11);
+    const schema: Schema = { fields: [{ name: 'id', type: 'float64', nullable: true }] };
+    const pick = (): unknown => {
+      const r = random();
+      return r < 0.01 ? Number.NaN : r < 0.02 ? null : r < 0.5 ? Math.floor(random() * 60_000) : Math.floor(random() * 120_000) / 2;
+    };
+    const left = [0, 1, 2].map(() => batchFromRows(Array.from({ length: 40_000 }, () => ({ id: pick() })), schema));
+    const right = [0, 1].map(() => batchFromRows(Array.from({ length: 50_000 }, () => ({ id: pick() })), schema));
+    countsAgree(left, right);
+  });
+
+  it('counts batches whose key columns are strings in some and numbers in others (a string never equals a number)', () => {
+    const left = [...side(4, 'string', 600), ...side(5, 'int32', 400)];
+    const right = [...side(6, 'float64', 500), ...side(7, 'string', 300)];
+    countsAgree(left, right);
   });
 
   it('does not let a null key match an empty-string key', () => {
     const schema: Schema = { fields: [{ name: 'id', type: 'string', nullable: true }] };
     const left = [batchFromRows([{ id: null }, { id: 'a' }], schema)];
     const right = [batchFromRows([{ id: '' }, { id: 'a' }, { id: null }], schema)];
-    for (const how of ['inner', 'left', 'right', 'full'] as const) {
-      const expected = joinPartition(left.flatMap(rowsOf), right.flatMap(rowsOf), key, key, how, true).length;
-      expect(countJoinMatches(left, right, 'id', 'id', how)).toBe(expected);
-    }
+    countsAgree(left, right);
   });
 
   it('declines value batches and key columns it cannot read, so the caller joins generically', () => {
