@@ -3,7 +3,10 @@
  * A module-loader `resolve` hook that loads a plain `.ts` / `.tsx` user file written with
  * `import` / `export` as an ES module even when its package is CommonJS (a package.json without
  * `"type": "module"`, npm's default). tsx alone would load such a file as CommonJS, which cannot
- * `require()` the ES modules it imports (weft among them), so the import fails.
+ * `require()` the ES modules it imports (weft among them), so the import fails. A `.js` file with
+ * such statements in a package whose package.json has no `"type"` at all loads as ESM too, as
+ * Node 22 detects it (Node 20, which weft supports, does not); an explicit `"type": "commonjs"`
+ * keeps it CommonJS, as in Node 22.
  *
  * Registered after tsx's hooks, so it runs first and rewrites the format of tsx's answer; tsx's
  * `load` hook then compiles the file as ESM. `.mts` is always ESM and `.cts` always CommonJS (tsx
@@ -27,9 +30,24 @@ import { URL, fileURLToPath } from 'node:url';
 export const ESM_SYNTAX =
   /^[ \t]*(?:import[ \t]*(?:[{*'"]|type[ \t]|[\w$]+[ \t]*(?:,|from\b))|export[ \t]*(?:[{*]|(?:default|const|let|var|function|async|class|type|interface|enum|declare|abstract|namespace)\b))/m;
 
-/** The `"type"` of the package.json that governs each directory looked at, cached per directory. */
-/** @type {Map<string, 'module' | 'commonjs'>} */
-const scopeTypes = new Map();
+/** The `"type"` field of the package.json that governs each directory looked at (`null`: none), cached per directory. */
+/** @type {Map<string, unknown>} */
+const scopeTypeFields = new Map();
+
+/**
+ * The `"type"` field of the nearest package.json above `dir`, `null` when it has none (or none is found).
+ *
+ * @param {string} dir an absolute directory path
+ * @returns {unknown}
+ */
+function packageTypeField(dir) {
+  if (scopeTypeFields.has(dir)) return scopeTypeFields.get(dir);
+  const manifest = readText(join(dir, 'package.json'));
+  const parent = dirname(dir);
+  const type = manifest !== undefined ? (typeField(manifest) ?? null) : parent === dir ? null : packageTypeField(parent);
+  scopeTypeFields.set(dir, type);
+  return type;
+}
 
 /**
  * The module type of the package scope of `dir`: the `"type"` of the nearest package.json above
@@ -39,40 +57,31 @@ const scopeTypes = new Map();
  * @returns {'module' | 'commonjs'}
  */
 export function packageScopeType(dir) {
-  const cached = scopeTypes.get(dir);
-  if (cached) return cached;
-  /** @type {'module' | 'commonjs'} */
-  let type;
-  const manifest = readText(join(dir, 'package.json'));
-  if (manifest !== undefined) {
-    type = typeField(manifest) === 'module' ? 'module' : 'commonjs';
-  } else {
-    const parent = dirname(dir);
-    type = parent === dir ? 'commonjs' : packageScopeType(parent);
-  }
-  scopeTypes.set(dir, type);
-  return type;
+  return packageTypeField(dir) === 'module' ? 'module' : 'commonjs';
 }
 
 /**
- * The format a TypeScript user file must load as, or `undefined` to keep the loader's choice:
- * `.mts` is `module`, `.cts` is `commonjs`, and a `.ts` / `.tsx` file in a CommonJS package is
- * `module` when its source has an `import` / `export` statement.
+ * The format a user file must load as, or `undefined` to keep the loader's choice: `.mts` is
+ * `module`, `.cts` is `commonjs`; a `.ts` / `.tsx` file in a CommonJS package, and a `.js` file in
+ * a package with no `"type"` at all, are `module` when the source has an `import` / `export`
+ * statement. Files under `node_modules` keep the loader's choice.
  *
  * @param {string} path an absolute file path
  * @returns {'module' | 'commonjs' | undefined}
  */
-export function typeScriptFormat(path) {
+export function userModuleFormat(path) {
   if (path.endsWith('.mts')) return 'module';
   if (path.endsWith('.cts')) return 'commonjs';
-  if (!/\.tsx?$/.test(path) || path.includes('/node_modules/')) return undefined;
-  if (packageScopeType(dirname(path)) === 'module') return undefined;
+  if (path.includes('/node_modules/')) return undefined;
+  if (/\.tsx?$/.test(path)) {
+    if (packageScopeType(dirname(path)) === 'module') return undefined;
+  } else if (!path.endsWith('.js') || packageTypeField(dirname(path)) !== null) return undefined;
   const source = readText(path);
   return source !== undefined && ESM_SYNTAX.test(source) ? 'module' : undefined;
 }
 
 /**
- * The hook: rewrites the format tsx resolved for a TypeScript `file:` URL when it must differ.
+ * The hook: rewrites the format resolved for a user `file:` URL (by tsx, or Node for `.js`) when it must differ.
  *
  * @param {string} specifier
  * @param {{ conditions: string[]; importAttributes: Record<string, string>; parentURL?: string }} context
@@ -82,7 +91,7 @@ export async function resolve(specifier, context, nextResolve) {
   const resolved = await nextResolve(specifier, context);
   if (!resolved.url.startsWith('file:')) return resolved;
   const url = withoutCommonJsMarks(resolved.url);
-  const format = typeScriptFormat(fileURLToPath(url.split(/[?#]/, 1)[0] ?? url));
+  const format = userModuleFormat(fileURLToPath(url.split(/[?#]/, 1)[0] ?? url));
   return format === undefined || format === resolved.format ? resolved : { ...resolved, url, format };
 }
 

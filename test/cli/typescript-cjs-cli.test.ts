@@ -1,7 +1,7 @@
-// `weft run`, `weft explain` and `weft job build` of TypeScript modules with import/export in a
-// CommonJS package (no "type": "module"): the command loads them as ESM, and so do the thread and
-// process workers that import them to find their functions (the built workers, which register the
-// loader lazily).
+// `weft run`, `weft explain` and `weft job build` of TypeScript modules (and a plain .js module)
+// with import/export in a CommonJS package (no "type": "module"): the command loads them as ESM, and
+// so do the thread and process workers that import them to find their functions (the built
+// workers, which register the loader lazily).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +21,13 @@ describe('a CommonJS package with TypeScript modules written in ESM syntax', () 
     expect(r.stderr).not.toMatch(/Cannot|require\(\)/);
     expect(r.code).toBe(0);
     expect(r.stdout + r.stderr).toMatch(/tripled 3,6,9,12/);
+  });
+
+  it.each(['async', 'thread', 'process'])('weft run <plain .js job module in ESM syntax> --backend %s runs it, its workers importing it too', (backend) => {
+    const r = weft('run', 'plain-job.js', '--backend', backend);
+    expect(r.stderr).not.toMatch(/Cannot use import|require\(\)/);
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/doubled 2,4,6,8/);
   });
 
   it('weft explain <job module> loads it and prints its plan', () => {

@@ -34,6 +34,21 @@ const files: Record<string, string> = {
     '}',
     '',
   ].join('\n'),
+  // Plain JavaScript in ESM syntax: loads as ESM because the package.json has no "type" at all.
+  'plain-job.js': [
+    "import { ExecutionEnvironment } from 'weft';",
+    '',
+    'export function double(x) {',
+    '  return x * 2;',
+    '}',
+    '',
+    'export async function main() {',
+    '  const env = ExecutionEnvironment.create({ parallelism: 2 });',
+    '  const doubled = await env.fromCollection([1, 2, 3, 4]).map(double).collect();',
+    "  console.log(`doubled ${[...doubled].sort((a, b) => a - b).join(',')}`);",
+    '}',
+    '',
+  ].join('\n'),
   'pipeline.ts': [
     "import { Pipeline } from 'weft';",
     "import { triple } from './steps.js';",
