@@ -3,8 +3,9 @@
  * run (issue 3 §4, TARGETS.md): group-by-sum over a 2M-row, ~80 MB CSV at p=1 and p=2, a 1M × 1M
  * join count, a word count over ~100 MB of text at p=1 and p=2, and the peak RSS of a group-by
  * over a ~1 GB CSV (only with `BENCH_BIG=1`: generating it takes a minute and 1 GB of disk). The
- * group-by's p=2 is also set against a perfect split of the same code — both halves of the input
- * as two concurrent p=1 jobs — which shows this machine's two-core ceiling (see measureCeiling).
+ * group-by's and the word count's p=2 are also set against a perfect split of the same code — both
+ * halves of the input as two concurrent p=1 jobs — which shows this machine's two-core ceiling (see
+ * measureHalves).
  *
  * weft runs on the thread backend with 2 slots; one environment serves every round, so worker
  * start-up is paid once (the warm-up round). Inputs are generated once under `bench/data/` by a
@@ -16,7 +17,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { bigGroupByCsv, groupByCsv, groupByHalves, joinCsvs, wordsText } from './lib/dataflow-data.js';
+import { bigGroupByCsv, groupByCsv, halvesOf, joinCsvs, wordsText } from './lib/dataflow-data.js';
 import { duckGroupBySum, duckJoinCount, jsGroupBySum, jsJoinCount, jsWordCount, openDuckDb } from './lib/dataflow-peers.js';
 import { ExecutionEnvironment, weftGroupBySum, weftJoinCount, weftWordCount, weftWordCountGeneral } from './lib/dataflow-weft.js';
 import { formatMs, formatRatio, median, medianOf, printTable, report, rounds, timeMs } from './lib/harness.js';
@@ -57,25 +58,37 @@ async function measureScaling<T>(job: () => Promise<T>, check: (p: 1 | 2) => (va
 }
 
 /**
- * The two-core ceiling of this machine for weft's own group-by code: the same job over the two
- * halves of the input, run one after the other and then both at once (two concurrent jobs at p=1,
- * rounds alternating). Their ratio is what a perfect split with no exchange, no final stage and no
- * straggler could gain here; two busy cores slow each other down (shared caches, memory, a
- * hypervisor's neighbours), so it is below 2×. Returns [one after the other, at once] medians.
+ * The two-core ceiling of this machine for weft's own code: the same job over the two halves of the
+ * input, run one after the other and then both at once (two concurrent jobs at p=1, rounds
+ * alternating). The time at once is what a perfect split — no exchange, no final stage, no
+ * straggler — takes here, and its ratio to the time in turn is what such a split gains: two busy
+ * cores slow each other down (shared caches, memory, a hypervisor's neighbours), so it is below 2×.
+ * Returns the [in turn, at once] medians.
  */
-async function measureCeiling(halves: readonly [string, string], check: (value: { groups: number; total: number }) => void): Promise<[number, number]> {
+async function measureHalves<T>(job: (path: string) => Promise<T>, halves: readonly [string, string], check: (values: readonly T[]) => void): Promise<[number, number]> {
   env.setParallelism(1);
   const times: [number[], number[]] = [[], []];
-  const both = (totals: ReadonlyArray<{ groups: number; total: number }>): void => check({ groups: totals[0]!.groups, total: totals[0]!.total + totals[1]!.total });
   for (let round = -1; round < ROUNDS; round++) {
-    const sequential = await timeMs(async () => both([await weftGroupBySum(env, halves[0]), await weftGroupBySum(env, halves[1])]));
-    const concurrent = await timeMs(async () => both(await Promise.all(halves.map((half) => weftGroupBySum(env, half)))));
+    const inTurn = await timeMs(async () => check([await job(halves[0]), await job(halves[1])]));
+    const atOnce = await timeMs(async () => check(await Promise.all(halves.map(job))));
     if (round >= 0) {
-      times[0].push(sequential);
-      times[1].push(concurrent);
+      times[0].push(inTurn);
+      times[1].push(atOnce);
     }
   }
   return [median(times[0]), median(times[1])];
+}
+
+/** The line and summary rows that set a p=2 time against the perfect split of the same job. */
+function perfectSplitRows(workload: string, p2Ms: number, [inTurnMs, atOnceMs]: readonly [number, number]): SummaryRow[] {
+  console.log(
+    `${workload}: a perfect split (both halves at once, no exchange) takes ${formatMs(atOnceMs)}; weft's p=2 takes ${formatRatio(p2Ms / atOnceMs)} of that. ` +
+      `The halves at once are ${formatRatio(inTurnMs / atOnceMs)} faster than in turn (${formatMs(inTurnMs)}): this machine's two-core ceiling for the same code.`,
+  );
+  return [
+    { workload: `${workload} p=2 vs a perfect split`, weft: formatMs(p2Ms), peer: `halves at once ${formatMs(atOnceMs)}`, ratio: formatRatio(p2Ms / atOnceMs), target: 'reference', met: null },
+    { workload: `${workload} two-core ceiling (halves in turn → at once)`, weft: `${formatMs(inTurnMs)} → ${formatMs(atOnceMs)}`, peer: '—', ratio: formatRatio(inTurnMs / atOnceMs), target: 'reference', met: null },
+  ];
 }
 
 function sameGroups(expected: { groups: number; total: number }, what: string) {
@@ -104,8 +117,8 @@ try {
     const duckGroupMs = await measure(() => duckGroupBySum(duck.connection, groupBy), sameGroups(reference, 'DuckDB group-by'));
     const jsGroupMs = await medianOf(1, 0, () => timeMs(async () => sameGroups(reference, 'JS group-by')(await jsGroupBySum(groupBy))));
     const [weftGroup1Ms, weftGroup2Ms] = await measureScaling(() => weftGroupBySum(env, groupBy), (p) => sameGroups(reference, `weft p=${p} group-by`));
-    const [halvesInTurnMs, halvesAtOnceMs] = await measureCeiling(groupByHalves(), sameGroups(reference, 'weft p=1 over both halves'));
-    const ceiling = halvesInTurnMs / halvesAtOnceMs;
+    const checkHalves = sameGroups(reference, 'weft p=1 over both halves');
+    const halves = await measureHalves((path) => weftGroupBySum(env, path), halvesOf(groupBy, true), ([a, b]) => checkHalves({ groups: a!.groups, total: a!.total + b!.total }));
     printTable(
       `group-by-sum, 2M rows / ${reference.groups} keys (~80 MB CSV); medians of ${ROUNDS} rounds after a warm-up, p=1 and p=2 alternating (plain JS: 1 round)`,
       ['strategy', 'wall', 'vs DuckDB'],
@@ -114,13 +127,9 @@ try {
         ['plain JS loop, 1 thread', formatMs(jsGroupMs), formatRatio(jsGroupMs / duckGroupMs)],
         ['weft p=1 (thread backend)', formatMs(weftGroup1Ms), formatRatio(weftGroup1Ms / duckGroupMs)],
         ['weft p=2 (thread backend, 2 slots)', formatMs(weftGroup2Ms), formatRatio(weftGroup2Ms / duckGroupMs)],
-        ['two-core ceiling: both halves one after the other (p=1 jobs)', formatMs(halvesInTurnMs), formatRatio(halvesInTurnMs / duckGroupMs)],
-        ['two-core ceiling: both halves at once (concurrent p=1 jobs)', formatMs(halvesAtOnceMs), formatRatio(halvesAtOnceMs / duckGroupMs)],
+        ['weft, both halves one after the other (p=1 jobs)', formatMs(halves[0]), formatRatio(halves[0] / duckGroupMs)],
+        ['weft, both halves at once (concurrent p=1 jobs)', formatMs(halves[1]), formatRatio(halves[1] / duckGroupMs)],
       ],
-    );
-    console.log(
-      `scaling p=1 → p=2: ${formatRatio(weftGroup1Ms / weftGroup2Ms)}. A perfect split of the same code (both halves at once, no exchange) takes ${formatMs(halvesAtOnceMs)}: ` +
-        `weft's p=2 takes ${formatRatio(weftGroup2Ms / halvesAtOnceMs)} of that; the two halves at once are ${formatRatio(ceiling)} faster than in turn on this machine.`,
     );
     rows.push(
       {
@@ -139,22 +148,7 @@ try {
         target: '≥ 1.70× faster',
         met: weftGroup1Ms / weftGroup2Ms >= 1.7,
       },
-      {
-        workload: 'group-by p=2 vs a perfect split',
-        weft: formatMs(weftGroup2Ms),
-        peer: `halves at once ${formatMs(halvesAtOnceMs)}`,
-        ratio: formatRatio(weftGroup2Ms / halvesAtOnceMs),
-        target: 'reference',
-        met: null,
-      },
-      {
-        workload: 'two-core ceiling (halves in turn → at once)',
-        weft: `${formatMs(halvesInTurnMs)} → ${formatMs(halvesAtOnceMs)}`,
-        peer: '—',
-        ratio: formatRatio(ceiling),
-        target: 'reference',
-        met: null,
-      },
+      ...perfectSplitRows('group-by', weftGroup2Ms, halves),
     );
 
   }
@@ -194,6 +188,9 @@ try {
     // The same job written so that weft cannot recognise the functions: every record goes through them.
     const [general1Ms, general2Ms] = await measureScaling(() => weftWordCountGeneral(env, words), (p) => sameCount(distinct, `weft p=${p} word count, general path`));
     const jsWordsMs = await medianOf(1, 0, () => timeMs(() => jsWordCount(words)));
+    const wordHalves = halvesOf(words, false);
+    const halfDistinct = await Promise.all(wordHalves.map((half) => jsWordCount(half)));
+    const halves = await measureHalves((path) => weftWordCount(env, path), wordHalves, (counts) => counts.forEach((n, i) => sameCount(halfDistinct[i]!, `weft p=1 word count of half ${i + 1}`)(n)));
     printTable(
       `word count, ~100 MB of text (${distinct.toLocaleString('en-US')} distinct words); medians of ${ROUNDS} rounds after a warm-up, p=1 and p=2 alternating (plain JS: 1 round)`,
       ['strategy', 'wall', 'vs plain JS'],
@@ -203,16 +200,21 @@ try {
         ['weft p=2', formatMs(words2Ms), formatRatio(words2Ms / jsWordsMs)],
         ['weft p=1, functions called per record', formatMs(general1Ms), formatRatio(general1Ms / jsWordsMs)],
         ['weft p=2, functions called per record', formatMs(general2Ms), formatRatio(general2Ms / jsWordsMs)],
+        ['weft, both halves one after the other (p=1 jobs)', formatMs(halves[0]), formatRatio(halves[0] / jsWordsMs)],
+        ['weft, both halves at once (concurrent p=1 jobs)', formatMs(halves[1]), formatRatio(halves[1] / jsWordsMs)],
       ],
     );
-    rows.push({
-      workload: 'word count ~100 MB scaling p=1 → p=2',
-      weft: `${formatMs(words1Ms)} → ${formatMs(words2Ms)}`,
-      peer: `plain JS ${formatMs(jsWordsMs)}`,
-      ratio: formatRatio(words1Ms / words2Ms),
-      target: '≥ 1.70× faster',
-      met: words1Ms / words2Ms >= 1.7,
-    });
+    rows.push(
+      {
+        workload: 'word count ~100 MB scaling p=1 → p=2',
+        weft: `${formatMs(words1Ms)} → ${formatMs(words2Ms)}`,
+        peer: `plain JS ${formatMs(jsWordsMs)}`,
+        ratio: formatRatio(words1Ms / words2Ms),
+        target: '≥ 1.70× faster',
+        met: words1Ms / words2Ms >= 1.7,
+      },
+      ...perfectSplitRows('word count', words2Ms, halves),
+    );
   }
 } finally {
   duck.close();

@@ -5,7 +5,7 @@
  * and, on request, a ~1 GB CSV of the first layout. A file that exists with the expected size is
  * reused.
  */
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,18 +47,14 @@ function generate(path: string, fill: (write: (text: string) => void) => void): 
 
 const BASE_TS = Date.UTC(2024, 0, 1);
 
-/**
- * `id,key,value,ts` rows: key `k0`…`k9999`, value with two decimals, ts an ISO date-time one second
- * apart — rows `from` to `to` (excluded) of the stream the seed gives, after a header.
- */
-function groupByRows(rows: number, seed: number, from = 0, to = rows): (write: (text: string) => void) => void {
+/** `id,key,value,ts` rows: key `k0`…`k9999`, value with two decimals, ts an ISO date-time one second apart. */
+function groupByRows(rows: number, seed: number): (write: (text: string) => void) => void {
   return (write) => {
     const random = prng(seed);
     write('id,key,value,ts\n');
-    for (let i = 0; i < to; i++) {
+    for (let i = 0; i < rows; i++) {
       const key = Math.floor(random() * 10_000);
       const value = (random() * 1000).toFixed(2);
-      if (i < from) continue;
       const ts = new Date(BASE_TS + i * 1000).toISOString().slice(0, 19);
       write(`${i},k${key},${value},${ts}\n`);
     }
@@ -77,9 +73,20 @@ export function groupByCsv(): string {
   return ensure('groupby-2m.csv', groupByRows(2_000_000, 1));
 }
 
-/** The rows of {@link groupByCsv} as two files of 1M rows each, for the machine's two-core ceiling. */
-export function groupByHalves(): [string, string] {
-  return [ensure('groupby-2m-first-half.csv', groupByRows(2_000_000, 1, 0, 1_000_000)), ensure('groupby-2m-second-half.csv', groupByRows(2_000_000, 1, 1_000_000, 2_000_000))];
+/**
+ * The lines of a generated file as two files of about half its bytes each (cut at a line end; a
+ * CSV's header line starts both), for measuring the machine's two-core ceiling.
+ */
+export function halvesOf(path: string, csvHeader: boolean): [string, string] {
+  const names = [path.replace(/(\.\w+)$/, '.first-half$1'), path.replace(/(\.\w+)$/, '.second-half$1')] as const;
+  if (names.every((name) => existsSync(name) && statSync(name).size > 0)) return [names[0], names[1]];
+  const bytes = readFileSync(path);
+  const headerEnd = csvHeader ? bytes.indexOf(10) + 1 : 0;
+  const middle = bytes.indexOf(10, headerEnd + Math.floor((bytes.length - headerEnd) / 2)) + 1;
+  const header = bytes.subarray(0, headerEnd);
+  generate(names[0], (write) => write(bytes.toString('utf8', 0, middle)));
+  generate(names[1], (write) => write(header.toString('utf8') + bytes.toString('utf8', middle)));
+  return [names[0], names[1]];
 }
 
 /** The ~1 GB group-by CSV (25M rows), for the peak-RSS measure. */
