@@ -17,7 +17,7 @@ import type { SendableRef } from './protocol.js';
 import type { SpawnWorker } from './spawned-worker.js';
 import type { PendingRun } from './worker-slot.js';
 import type { AbortWatcher } from './abort-fanout.js';
-import { abortReason } from './abort-reason.js';
+import { abortError, abortReason } from './abort-reason.js';
 import { unwatchAbort, watchAbort } from './abort-fanout.js';
 import { CancelledError, UsageError } from '../errors.js';
 import { UnsupportedFunctionError } from './errors.js';
@@ -47,6 +47,73 @@ function sendableRef(ref: FunctionRef, label: string, kind: BackendKind): Sendab
     );
   }
   return ref;
+}
+
+/**
+ * One run on a worker slot, listening for its cancellation — through the scheduler's lazy source
+ * when it gives one (reading `options.signal` would create an AbortSignal per task, which cost more
+ * than the rest of a trivial task's dispatch), else through its signal (one listener per signal,
+ * see abort-fanout.ts). A class, not an object of closures: a task's dispatch allocates little.
+ */
+class PoolRun implements PendingRun, AbortWatcher {
+  seq = -1;
+  settled = false;
+  abortedWith?: Error;
+  timer?: NodeJS.Timeout;
+  readonly #slot: WorkerSlot;
+  readonly #resolve: (outcome: TaskOutcome) => void;
+  readonly #reject: (error: Error) => void;
+
+  constructor(
+    readonly id: number,
+    readonly request: TaskRequest,
+    readonly ref: SendableRef,
+    readonly options: RunOptions,
+    slot: WorkerSlot,
+    resolve: (outcome: TaskOutcome) => void,
+    reject: (error: Error) => void,
+  ) {
+    this.#slot = slot;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    const source = options.abort;
+    if (source !== undefined) source.addAbortListener(this);
+    else watchAbort(options.signal, this);
+  }
+
+  resolve(outcome: TaskOutcome): void {
+    this.#unwatch();
+    this.#resolve(outcome);
+  }
+
+  reject(error: Error): void {
+    this.#unwatch();
+    this.#reject(error);
+  }
+
+  onAbort(): void {
+    if (!this.settled) this.#slot.abort(this, abortError(cancelReason(this.options)));
+  }
+
+  /** The lazy source's listener protocol ({@link AbortListener}). */
+  handleEvent(): void {
+    this.onAbort();
+  }
+
+  #unwatch(): void {
+    const source = this.options.abort;
+    if (source !== undefined) source.removeAbortListener(this);
+    else unwatchAbort(this.options.signal, this);
+  }
+}
+
+/** Whether a run's cancellation fired, without creating its signal when the scheduler gave a lazy source. */
+function cancelled(options: RunOptions): boolean {
+  return options.abort !== undefined ? options.abort.aborted : options.signal.aborted;
+}
+
+function cancelReason(options: RunOptions): unknown {
+  return options.abort !== undefined ? options.abort.reason : (options.signal.reason as unknown);
 }
 
 /** A {@link WorkerBackend} over a fixed set of worker threads or processes. */
@@ -89,8 +156,7 @@ export class WorkerPoolBackend implements WorkerBackend {
 
   run(request: TaskRequest, options: RunOptions): Promise<TaskOutcome> {
     if (this.#closed) return Promise.reject(new CancelledError(`${request.label}: the ${this.kind} backend is closed`));
-    const { signal } = options;
-    if (signal.aborted) return Promise.reject(abortReason(signal));
+    if (cancelled(options)) return Promise.reject(abortError(cancelReason(options)));
     const slot = this.#workerFor(options.slot, request);
     if (!slot) {
       return Promise.reject(new UsageError(`Expected \`slot\` to be an integer from 0 to ${this.slots - 1}, got ${options.slot}`));
@@ -104,26 +170,7 @@ export class WorkerPoolBackend implements WorkerBackend {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     return new Promise<TaskOutcome>((resolve, reject) => {
-      const run: PendingRun & AbortWatcher = {
-        id: this.#nextId++,
-        seq: -1,
-        request,
-        ref,
-        options,
-        settled: false,
-        resolve: (outcome) => {
-          unwatchAbort(signal, run);
-          resolve(outcome);
-        },
-        reject: (error) => {
-          unwatchAbort(signal, run);
-          reject(error);
-        },
-        onAbort: () => {
-          if (!run.settled) slot.abort(run, abortReason(signal));
-        },
-      };
-      watchAbort(signal, run);
+      const run = new PoolRun(this.#nextId++, request, ref, options, slot, resolve, reject);
       slot.dispatch(run);
     });
   }

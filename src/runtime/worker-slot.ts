@@ -58,14 +58,30 @@ export interface SlotSettings {
   nested(): NestedSubmitHandler | undefined;
 }
 
-const refKeys = new WeakMap<SendableRef, string>();
-function refKey(ref: SendableRef): string {
-  let key = refKeys.get(ref);
-  if (key === undefined) {
-    key = ref.kind === 'module' ? `m\0${ref.moduleUrl}\0${ref.id}` : `s\0${ref.id}\0${ref.source}`;
-    refKeys.set(ref, key);
+/**
+ * The handles a worker knows, by function reference: module URL then export id, or lambda id then
+ * source. Two lookups of strings the references already hold — no key built per task,
+ * and no weak map entry per reference object (a caller may build a fresh one for every task).
+ */
+class HandleTable {
+  /** Module URL → export id → handle. */
+  readonly #modules = new Map<string, Map<string, number>>();
+  /** Lambda id → source → handle. */
+  readonly #sources = new Map<string, Map<string, number>>();
+  size = 0;
+
+  get(ref: SendableRef): number | undefined {
+    return ref.kind === 'module' ? this.#modules.get(ref.moduleUrl)?.get(ref.id) : this.#sources.get(ref.id)?.get(ref.source);
   }
-  return key;
+
+  add(ref: SendableRef): number {
+    const [table, outer, inner] = ref.kind === 'module' ? [this.#modules, ref.moduleUrl, ref.id] : [this.#sources, ref.id, ref.source];
+    let byInner = table.get(outer);
+    if (byInner === undefined) table.set(outer, (byInner = new Map<string, number>()));
+    const handle = this.size++;
+    byInner.set(inner, handle);
+    return handle;
+  }
 }
 
 /** The worker behind one slot and everything in flight on it. */
@@ -73,7 +89,7 @@ export class WorkerSlot {
   readonly #index: number;
   readonly #settings: SlotSettings;
   #worker: SpawnedWorker | undefined;
-  #handles = new Map<string, number>();
+  #handles = new HandleTable();
   #sent = 0;
   #startedFromMessages = 0;
   #heardFrom = false;
@@ -199,7 +215,7 @@ export class WorkerSlot {
     });
     this.#worker = worker;
     this.#busy = undefined;
-    this.#handles = new Map();
+    this.#handles = new HandleTable();
     this.#sent = 0;
     this.#startedFromMessages = 0;
     this.#heardFrom = false;
@@ -208,11 +224,9 @@ export class WorkerSlot {
   }
 
   #handleFor(ref: SendableRef): number {
-    const key = refKey(ref);
-    let handle = this.#handles.get(key);
+    let handle = this.#handles.get(ref);
     if (handle === undefined) {
-      handle = this.#handles.size;
-      this.#handles.set(key, handle);
+      handle = this.#handles.add(ref);
       this.#outgoing.push({ type: 'define', handle, ref });
     }
     return handle;

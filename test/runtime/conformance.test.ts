@@ -5,6 +5,7 @@ import { CancelledError } from '../../src/errors.js';
 import { createBackend } from '../../src/runtime/create-backend.js';
 import { CapturedVariableError, FunctionNotFoundError, ItemFailedError, UnsendableValueError, WorkerCrashedError } from '../../src/runtime/errors.js';
 import { toFunctionRef } from '../../src/runtime/lambda-check.js';
+import { LazyAbortController } from '../../src/runtime/lazy-abort.js';
 import { double } from '../fixtures/runtime/steps.js';
 import { lateRef, stepRef } from '../fixtures/runtime/ref.js';
 
@@ -107,6 +108,36 @@ describe.each<BackendKind>(['async', 'thread', 'process'])('%s backend', (kind) 
     controller.abort(new CancelledError('stop'));
     await expect(pending).rejects.toThrow('stop');
     expect((await backend.run(call('double', 1), opts())).value).toBe(2);
+  });
+
+  it('listens to a lazy cancellation source without ever creating the AbortSignal, and rejects at once on its abort', async () => {
+    const lazy = (): { options: RunOptions; abort: LazyAbortController; signalRead: () => boolean } => {
+      const abort = new LazyAbortController();
+      let read = false;
+      const options: RunOptions = {
+        slot: 0,
+        taskId: nextTaskId++,
+        abort,
+        get signal(): AbortSignal {
+          read = true;
+          return abort.signal;
+        },
+      };
+      return { options, abort, signalRead: () => read };
+    };
+    const finished = lazy();
+    expect((await backend.run(call('double', 5), finished.options)).value).toBe(10);
+    // The worker backends never need the signal; the in-process one gives it to the task's context.
+    if (workers) expect(finished.signalRead()).toBe(false);
+    const aborted = lazy();
+    const pending = backend.run(call('waitForAbort', null), aborted.options);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    aborted.abort.abort(new CancelledError('stop lazily'));
+    await expect(pending).rejects.toThrow('stop lazily');
+    const early = lazy();
+    early.abort.abort(new CancelledError('before it started'));
+    await expect(backend.run(call('double', 1), early.options)).rejects.toThrow('before it started');
+    expect((await backend.run(call('double', 2), opts())).value).toBe(4);
   });
 
   it('rejects pending runs with CancelledError on close', async () => {
