@@ -5,7 +5,8 @@
  * over a ~1 GB CSV (only with `BENCH_BIG=1`: generating it takes a minute and 1 GB of disk). The
  * group-by's and the word count's p=2 are also set against a perfect split of the same code — both
  * halves of the input as two concurrent p=1 jobs — which shows this machine's two-core ceiling (see
- * measureHalves).
+ * halvesInTurnAndAtOnce). The contenders of a table, DuckDB included, are measured in rounds that
+ * alternate between them (measureRounds), so a noisy spell weighs on all of them alike.
  *
  * weft runs on the thread backend with 2 slots; one environment serves every round, so worker
  * start-up is paid once (the warm-up round). Inputs are generated once under `bench/data/` by a
@@ -31,52 +32,48 @@ if (unknown.length > 0) throw new Error(`Expected BENCH_ONLY to name cases among
 /** Whether a case runs (every case when `BENCH_ONLY` is not set). */
 const runs = (name: (typeof CASES)[number]): boolean => only === undefined || only.length === 0 || only.includes(name);
 
-/** Median wall time of `job` over the rounds, after one warm-up; checks every answer with `check`. */
-async function measure<T>(job: () => Promise<T>, check: (value: T) => void): Promise<number> {
-  return medianOf(ROUNDS, 1, () =>
-    timeMs(async () => {
-      check(await job());
-    }),
-  );
+/**
+ * Median wall time of each contender, the rounds alternating between them (after one warm-up of
+ * each), so that a machine that speeds up or slows down during the run — a shared VM's core can run
+ * at half speed for seconds — weighs on every figure of a table alike, not on whichever ran then.
+ */
+async function measureRounds(contenders: ReadonlyArray<() => Promise<void>>): Promise<number[]> {
+  const times = contenders.map((): number[] => []);
+  for (let round = -1; round < ROUNDS; round++) {
+    for (const [i, run] of contenders.entries()) {
+      const ms = await timeMs(run);
+      if (round >= 0) times[i]!.push(ms);
+    }
+  }
+  return times.map(median);
+}
+
+/** A contender: `job` at parallelism `p`, its answer checked. */
+function atParallelism<T>(p: number, job: () => Promise<T>, check: (value: T) => void): () => Promise<void> {
+  return async () => {
+    env.setParallelism(p);
+    check(await job());
+  };
 }
 
 /**
- * Median wall times of `job` at p=1 and at p=2, the rounds alternating between the two (after a
- * warm-up of each), so that a machine that speeds up or slows down during the run weighs on both
- * figures alike rather than on whichever ran later.
+ * The two contenders that show this machine's two-core ceiling for weft's own code: the same job
+ * over the two halves of the input, one after the other, and both at once (two concurrent jobs at
+ * p=1). The time at once is what a perfect split — no exchange, no final stage, no straggler — takes
+ * here, and its ratio to the time in turn is what such a split gains: two busy cores slow each
+ * other down (shared caches, memory, a hypervisor's neighbours), so it is below 2×.
  */
-async function measureScaling<T>(job: () => Promise<T>, check: (p: 1 | 2) => (value: T) => void): Promise<[number, number]> {
-  const times: [number[], number[]] = [[], []];
-  for (let round = -1; round < ROUNDS; round++) {
-    for (const p of [1, 2] as const) {
-      env.setParallelism(p);
-      const ms = await timeMs(async () => check(p)(await job()));
-      if (round >= 0) (p === 1 ? times[0] : times[1]).push(ms);
-    }
-  }
-  return [median(times[0]), median(times[1])];
-}
-
-/**
- * The two-core ceiling of this machine for weft's own code: the same job over the two halves of the
- * input, run one after the other and then both at once (two concurrent jobs at p=1, rounds
- * alternating). The time at once is what a perfect split — no exchange, no final stage, no
- * straggler — takes here, and its ratio to the time in turn is what such a split gains: two busy
- * cores slow each other down (shared caches, memory, a hypervisor's neighbours), so it is below 2×.
- * Returns the [in turn, at once] medians.
- */
-async function measureHalves<T>(job: (path: string) => Promise<T>, halves: readonly [string, string], check: (values: readonly T[]) => void): Promise<[number, number]> {
-  env.setParallelism(1);
-  const times: [number[], number[]] = [[], []];
-  for (let round = -1; round < ROUNDS; round++) {
-    const inTurn = await timeMs(async () => check([await job(halves[0]), await job(halves[1])]));
-    const atOnce = await timeMs(async () => check(await Promise.all(halves.map(job))));
-    if (round >= 0) {
-      times[0].push(inTurn);
-      times[1].push(atOnce);
-    }
-  }
-  return [median(times[0]), median(times[1])];
+function halvesInTurnAndAtOnce<T>(job: (path: string) => Promise<T>, halves: readonly [string, string], check: (values: readonly T[]) => void): Array<() => Promise<void>> {
+  return [
+    async () => {
+      env.setParallelism(1);
+      check([await job(halves[0]), await job(halves[1])]);
+    },
+    async () => {
+      env.setParallelism(1);
+      check(await Promise.all(halves.map(job)));
+    },
+  ];
 }
 
 /** The line and summary rows that set a p=2 time against the perfect split of the same job. */
@@ -114,13 +111,16 @@ try {
   if (runs('groupby')) {
     const groupBy = groupByCsv();
     const reference = await duckGroupBySum(duck.connection, groupBy);
-    const duckGroupMs = await measure(() => duckGroupBySum(duck.connection, groupBy), sameGroups(reference, 'DuckDB group-by'));
     const jsGroupMs = await medianOf(1, 0, () => timeMs(async () => sameGroups(reference, 'JS group-by')(await jsGroupBySum(groupBy))));
-    const [weftGroup1Ms, weftGroup2Ms] = await measureScaling(() => weftGroupBySum(env, groupBy), (p) => sameGroups(reference, `weft p=${p} group-by`));
     const checkHalves = sameGroups(reference, 'weft p=1 over both halves');
-    const halves = await measureHalves((path) => weftGroupBySum(env, path), halvesOf(groupBy, true), ([a, b]) => checkHalves({ groups: a!.groups, total: a!.total + b!.total }));
+    const [duckGroupMs, weftGroup1Ms, weftGroup2Ms, ...halves] = (await measureRounds([
+      async () => sameGroups(reference, 'DuckDB group-by')(await duckGroupBySum(duck.connection, groupBy)),
+      atParallelism(1, () => weftGroupBySum(env, groupBy), sameGroups(reference, 'weft p=1 group-by')),
+      atParallelism(2, () => weftGroupBySum(env, groupBy), sameGroups(reference, 'weft p=2 group-by')),
+      ...halvesInTurnAndAtOnce((path) => weftGroupBySum(env, path), halvesOf(groupBy, true), ([a, b]) => checkHalves({ groups: a!.groups, total: a!.total + b!.total })),
+    ])) as [number, number, number, number, number];
     printTable(
-      `group-by-sum, 2M rows / ${reference.groups} keys (~80 MB CSV); medians of ${ROUNDS} rounds after a warm-up, p=1 and p=2 alternating (plain JS: 1 round)`,
+      `group-by-sum, 2M rows / ${reference.groups} keys (~80 MB CSV); medians of ${ROUNDS} rounds after a warm-up, the rows below alternating round by round (plain JS: 1 round)`,
       ['strategy', 'wall', 'vs DuckDB'],
       [
         ['DuckDB, 2 threads', formatMs(duckGroupMs), formatRatio(1)],
@@ -148,7 +148,7 @@ try {
         target: '≥ 1.70× faster',
         met: weftGroup1Ms / weftGroup2Ms >= 1.7,
       },
-      ...perfectSplitRows('group-by', weftGroup2Ms, halves),
+      ...perfectSplitRows('group-by', weftGroup2Ms, [halves[0], halves[1]]),
     );
 
   }
@@ -156,12 +156,13 @@ try {
   // ---- join count ----
   if (runs('join')) {
     const join = joinCsvs();
-    const duckJoinMs = await measure(() => duckJoinCount(duck.connection, join.left, join.right), sameCount(join.matches, 'DuckDB join'));
     const jsJoinMs = await medianOf(1, 0, () => timeMs(async () => sameCount(join.matches, 'JS join')(await jsJoinCount(join.left, join.right))));
-    env.setParallelism(2);
-    const weftJoinMs = await measure(() => weftJoinCount(env, join.left, join.right), sameCount(join.matches, 'weft p=2 join'));
+    const [duckJoinMs, weftJoinMs] = (await measureRounds([
+      async () => sameCount(join.matches, 'DuckDB join')(await duckJoinCount(duck.connection, join.left, join.right)),
+      atParallelism(2, () => weftJoinCount(env, join.left, join.right), sameCount(join.matches, 'weft p=2 join')),
+    ])) as [number, number];
     printTable(
-      `join count, 1M × 1M rows on id (${join.matches.toLocaleString('en-US')} matches); medians of ${ROUNDS} rounds after a warm-up (plain JS: 1 round)`,
+      `join count, 1M × 1M rows on id (${join.matches.toLocaleString('en-US')} matches); medians of ${ROUNDS} rounds after a warm-up, DuckDB and weft alternating (plain JS: 1 round)`,
       ['strategy', 'wall', 'vs DuckDB'],
       [
         ['DuckDB, 2 threads', formatMs(duckJoinMs), formatRatio(1)],
@@ -184,15 +185,19 @@ try {
   if (runs('words')) {
     const words = wordsText();
     const distinct = await jsWordCount(words);
-    const [words1Ms, words2Ms] = await measureScaling(() => weftWordCount(env, words), (p) => sameCount(distinct, `weft p=${p} word count`));
-    // The same job written so that weft cannot recognise the functions: every record goes through them.
-    const [general1Ms, general2Ms] = await measureScaling(() => weftWordCountGeneral(env, words), (p) => sameCount(distinct, `weft p=${p} word count, general path`));
     const jsWordsMs = await medianOf(1, 0, () => timeMs(() => jsWordCount(words)));
     const wordHalves = halvesOf(words, false);
     const halfDistinct = await Promise.all(wordHalves.map((half) => jsWordCount(half)));
-    const halves = await measureHalves((path) => weftWordCount(env, path), wordHalves, (counts) => counts.forEach((n, i) => sameCount(halfDistinct[i]!, `weft p=1 word count of half ${i + 1}`)(n)));
+    const [words1Ms, words2Ms, general1Ms, general2Ms, ...halves] = (await measureRounds([
+      atParallelism(1, () => weftWordCount(env, words), sameCount(distinct, 'weft p=1 word count')),
+      atParallelism(2, () => weftWordCount(env, words), sameCount(distinct, 'weft p=2 word count')),
+      // The same job written so that weft cannot recognise the functions: every record goes through them.
+      atParallelism(1, () => weftWordCountGeneral(env, words), sameCount(distinct, 'weft p=1 word count, general path')),
+      atParallelism(2, () => weftWordCountGeneral(env, words), sameCount(distinct, 'weft p=2 word count, general path')),
+      ...halvesInTurnAndAtOnce((path) => weftWordCount(env, path), wordHalves, (counts) => counts.forEach((n, i) => sameCount(halfDistinct[i]!, `weft p=1 word count of half ${i + 1}`)(n))),
+    ])) as [number, number, number, number, number, number];
     printTable(
-      `word count, ~100 MB of text (${distinct.toLocaleString('en-US')} distinct words); medians of ${ROUNDS} rounds after a warm-up, p=1 and p=2 alternating (plain JS: 1 round)`,
+      `word count, ~100 MB of text (${distinct.toLocaleString('en-US')} distinct words); medians of ${ROUNDS} rounds after a warm-up, the rows below alternating round by round (plain JS: 1 round)`,
       ['strategy', 'wall', 'vs plain JS'],
       [
         ['plain JS loop, 1 thread', formatMs(jsWordsMs), formatRatio(1)],
@@ -213,7 +218,7 @@ try {
         target: '≥ 1.70× faster',
         met: words1Ms / words2Ms >= 1.7,
       },
-      ...perfectSplitRows('word count', words2Ms, halves),
+      ...perfectSplitRows('word count', words2Ms, [halves[0], halves[1]]),
     );
   }
 } finally {
