@@ -76,6 +76,14 @@ function halvesInTurnAndAtOnce<T>(job: (path: string) => Promise<T>, halves: rea
   ];
 }
 
+/** The table rows of the halves in turn and at once, their ratios against the table's reference time. */
+function halvesTableRows([inTurnMs, atOnceMs]: readonly number[], referenceMs: number): string[][] {
+  return [
+    ['weft, both halves one after the other (p=1 jobs)', formatMs(inTurnMs!), formatRatio(inTurnMs! / referenceMs)],
+    ['weft, both halves at once (concurrent p=1 jobs)', formatMs(atOnceMs!), formatRatio(atOnceMs! / referenceMs)],
+  ];
+}
+
 /** The line and summary rows that set a p=2 time against the perfect split of the same job. */
 function perfectSplitRows(workload: string, p2Ms: number, [inTurnMs, atOnceMs]: readonly [number, number]): SummaryRow[] {
   console.log(
@@ -127,8 +135,7 @@ try {
         ['plain JS loop, 1 thread', formatMs(jsGroupMs), formatRatio(jsGroupMs / duckGroupMs)],
         ['weft p=1 (thread backend)', formatMs(weftGroup1Ms), formatRatio(weftGroup1Ms / duckGroupMs)],
         ['weft p=2 (thread backend, 2 slots)', formatMs(weftGroup2Ms), formatRatio(weftGroup2Ms / duckGroupMs)],
-        ['weft, both halves one after the other (p=1 jobs)', formatMs(halves[0]), formatRatio(halves[0] / duckGroupMs)],
-        ['weft, both halves at once (concurrent p=1 jobs)', formatMs(halves[1]), formatRatio(halves[1] / duckGroupMs)],
+        ...halvesTableRows(halves, duckGroupMs),
       ],
     );
     rows.push(
@@ -205,8 +212,7 @@ try {
         ['weft p=2', formatMs(words2Ms), formatRatio(words2Ms / jsWordsMs)],
         ['weft p=1, functions called per record', formatMs(general1Ms), formatRatio(general1Ms / jsWordsMs)],
         ['weft p=2, functions called per record', formatMs(general2Ms), formatRatio(general2Ms / jsWordsMs)],
-        ['weft, both halves one after the other (p=1 jobs)', formatMs(halves[0]), formatRatio(halves[0] / jsWordsMs)],
-        ['weft, both halves at once (concurrent p=1 jobs)', formatMs(halves[1]), formatRatio(halves[1] / jsWordsMs)],
+        ...halvesTableRows(halves, jsWordsMs),
       ],
     );
     rows.push(
